@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Platform.ServiceDefaults.Health;
+
+/// <summary>Writes a health report as JSON: overall status plus one entry per component, for operators and probes.</summary>
+public static class HealthReportWriter
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = true };
+
+    public static async Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+
+        await using var json = new Utf8JsonWriter(context.Response.Body, Options);
+        json.WriteStartObject();
+        json.WriteString("status", report.Status.ToString());
+        json.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
+        json.WriteStartObject("components");
+        foreach (var (name, entry) in report.Entries)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("status", entry.Status.ToString());
+            json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+            if (entry.Description is { Length: > 0 } description)
+            {
+                json.WriteString("description", description);
+            }
+            if (entry.Exception is { } exception && entry.Description is null)
+            {
+                // The exception type and message only: stack traces stay in the logs.
+                json.WriteString("error", $"{exception.GetType().Name}: {exception.Message}");
+            }
+            if (entry.Data.Count > 0)
+            {
+                json.WriteStartObject("data");
+                foreach (var (key, value) in entry.Data)
+                {
+                    json.WritePropertyName(key);
+                    JsonSerializer.Serialize(json, value);
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+}
