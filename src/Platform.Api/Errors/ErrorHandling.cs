@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Platform.Api.Errors;
+
+public static class ErrorHandling
+{
+    public static IServiceCollection AddPlatformErrors(this IServiceCollection services) =>
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions["traceId"] = ApiProblem.TraceId(context.HttpContext);
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                // Problems the framework raises itself (e.g. 400 from binding, 405, 415) get the nearest catalogue entry.
+                var error = CatalogueEntryFor(problem.Status ?? 500);
+                problem.Extensions["code"] = error.Code;
+                problem.Extensions["hint"] = error.Hint;
+                problem.Type ??= ApiProblem.DocsBase + error.DocsAnchor;
+            }
+            if (context.Exception is not null)
+            {
+                // Never leak an exception message or a stack trace to a client.
+                problem.Detail = null;
+            }
+        });
+
+    /// <summary>Exception handler (500 as problem+json, no internals) and problem bodies for bare status codes.</summary>
+    public static WebApplication UsePlatformErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Unknown paths answer a catalogue 404 rather than an empty body.</summary>
+    public static WebApplication MapUnknownRoutes(this WebApplication app)
+    {
+        app.MapFallback(() => ApiProblem.Result(ErrorCatalog.RouteNotFound)).AllowAnonymous();
+        return app;
+    }
+
+    private static ErrorDefinition CatalogueEntryFor(int status) => status switch
+    {
+        400 => ErrorCatalog.ValidationFailed,
+        401 => ErrorCatalog.Unauthorized,
+        403 => ErrorCatalog.Forbidden,
+        404 => ErrorCatalog.RouteNotFound,
+        503 => ErrorCatalog.ServiceUnavailable,
+        _ => ErrorCatalog.All.FirstOrDefault(e => e.Status == status) ?? new ErrorDefinition($"HTTP_{status}", status, "Request failed", "See the API reference at /docs."),
+    };
+}

@@ -1,0 +1,3 @@
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Platform.Domain.Errors;
+global using Platform.Infrastructure;

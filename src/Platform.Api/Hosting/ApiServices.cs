@@ -1,0 +1,22 @@
+using Platform.Api.Authentication;
+using Platform.Api.Errors;
+using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Tenancy;
+
+namespace Platform.Api.Hosting;
+
+public static class ApiServices
+{
+    public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("platformdb");
+        builder.AddRedisClient("cache");
+        builder.Services.AddPlatformInfrastructure();
+        builder.Services.AddHostedService<MigrateOnStartup>();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+
+        builder.Services.AddPlatformErrors();
+        builder.Services.AddApiKeyAuthentication();
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+using Platform.Api.Apis;
+using Platform.Api.Authentication;
+using Platform.Api.Errors;
+using Platform.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApiServices();
+
+var app = builder.Build();
+
+if (ApiCommands.Find(args) is { } command)
+{
+    return await command(app.Services, args, Console.Out);
+}
+
+app.UsePlatformErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapStatusApi();
+app.MapOrganizationApi();
+app.MapUnknownRoutes();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The api's entry point, visible to <c>WebApplicationFactory</c> in tests.</summary>
+public partial class Program;

@@ -1,0 +1,32 @@
+namespace Platform.Domain.Errors;
+
+/// <summary>
+/// Every error Platform reports, shared by REST (problem+json <c>code</c>), GraphQL (<c>extensions.code</c>)
+/// and worker failure records. Codes never change once published.
+/// </summary>
+public static class ErrorCatalog
+{
+    public static readonly ErrorDefinition Unauthorized = new("UNAUTHORIZED", 401, "Authentication required",
+        "Send a valid API key in the X-API-Key header (or as 'Authorization: Bearer <key>').");
+
+    public static readonly ErrorDefinition Forbidden = new("FORBIDDEN", 403, "Not allowed",
+        "The API key lacks the scope this operation needs; create a key with that scope.");
+
+    public static readonly ErrorDefinition NotFound = new("NOT_FOUND", 404, "Not found",
+        "Check the id; resources of other organizations are never visible.");
+
+    public static readonly ErrorDefinition RouteNotFound = new("ROUTE_NOT_FOUND", 404, "No such endpoint",
+        "Check the path and method against the API reference at /docs.");
+
+    public static readonly ErrorDefinition ValidationFailed = new("VALIDATION_FAILED", 400, "The request is not valid",
+        "Correct the fields listed in 'errors' and send the request again.");
+
+    public static readonly ErrorDefinition Internal = new("INTERNAL_ERROR", 500, "Unexpected error",
+        "Retry later; if it persists, report the traceId to the operator.");
+
+    public static readonly ErrorDefinition ServiceUnavailable = new("SERVICE_UNAVAILABLE", 503, "Temporarily unavailable",
+        "A dependency is down; retry after the interval in Retry-After.");
+
+    public static IReadOnlyList<ErrorDefinition> All { get; } =
+        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, Internal, ServiceUnavailable];
+}

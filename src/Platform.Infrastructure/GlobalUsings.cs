@@ -1,0 +1,3 @@
+global using Dapper;
+global using Microsoft.Extensions.Logging;
+global using Npgsql;

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Tenancy;
+
+namespace Platform.Infrastructure;
+
+public static class InfrastructureExtensions
+{
+    /// <summary>Stores and database services shared by the api and the worker (the data source itself comes from ServiceDefaults).</summary>
+    public static IServiceCollection AddPlatformInfrastructure(this IServiceCollection services)
+    {
+        // Columns are snake_case, C# members PascalCase.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<OrganizationStore>();
+        return services;
+    }
+}

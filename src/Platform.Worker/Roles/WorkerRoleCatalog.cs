@@ -1,0 +1,36 @@
+namespace Platform.Worker.Roles;
+
+/// <summary>
+/// The background roles this worker can run, each a set of registrations. A process runs the roles its
+/// configuration selects, so Azure can scale ingest, consolidation and the rest independently.
+/// </summary>
+public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostApplicationBuilder>> roles)
+{
+    /// <summary>The roles shipped with Platform. The pipeline roles (scheduler, ingest, consolidator, dispatcher, maintenance) register here.</summary>
+    public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>());
+
+    public IReadOnlyCollection<string> Names => [.. roles.Keys];
+
+    public void Register(IHostApplicationBuilder builder, IEnumerable<string> selected)
+    {
+        foreach (var name in selected)
+        {
+            roles[name](builder);
+        }
+    }
+}
+
+public static class WorkerRoleExtensions
+{
+    public static IHostApplicationBuilder AddWorkerRoles(this IHostApplicationBuilder builder, WorkerRoleCatalog catalog)
+    {
+        var options = builder.Configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
+        var selected = options.Resolve(catalog.Names);
+        catalog.Register(builder, selected);
+        builder.Services.AddSingleton(new ActiveWorkerRoles(selected));
+        return builder;
+    }
+}
+
+/// <summary>The roles this process runs (reported by its heartbeat).</summary>
+public sealed record ActiveWorkerRoles(IReadOnlyList<string> Names);

@@ -1,0 +1,3 @@
+global using Dapper;
+global using Npgsql;
+global using Platform.Testing;
