@@ -9,11 +9,15 @@ var db = postgres.AddDatabase("platformdb");
 
 var cache = builder.AddRedis("cache");
 
-var feedsim = builder.AddProject<Projects.Platform_FeedSimulator>("feedsim")
+// Each service's endpoint is declared here (launchProfileName: null ignores launchSettings.json), so the
+// topology does not depend on which projects carry a launch profile or which ports run.sh uses.
+var feedsim = builder.AddProject<Projects.Platform_FeedSimulator>("feedsim", launchProfileName: null)
+    .WithHttpEndpoint()
     .WithExternalHttpEndpoints();
 
 // The api migrates the database before it listens, so its readiness probe is what the worker waits for.
-var api = builder.AddProject<Projects.Platform_Api>("api")
+var api = builder.AddProject<Projects.Platform_Api>("api", launchProfileName: null)
+    .WithHttpEndpoint()
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health/ready")
     .WithReference(db)
@@ -22,7 +26,8 @@ var api = builder.AddProject<Projects.Platform_Api>("api")
     .WaitFor(db)
     .WaitFor(cache);
 
-builder.AddProject<Projects.Platform_Worker>("worker")
+builder.AddProject<Projects.Platform_Worker>("worker", launchProfileName: null)
+    .WithHttpEndpoint()
     .WithHttpHealthCheck("/health/ready")
     .WithReference(db)
     .WithReference(cache)

@@ -17,7 +17,7 @@ public static class NpgsqlExtensions
         var settings = new NpgsqlSettings();
         builder.Configuration.GetSection(NpgsqlSettings.SectionName).Bind(settings);
         settings.Validate();
-        var connectionString = settings.ApplyPoolDefaults(ConnectionStrings.Require(builder.Configuration, connectionName));
+        var connectionString = settings.ApplyPoolDefaults(connectionName, ConnectionStrings.Require(builder.Configuration, connectionName));
 
         builder.Services.AddSingleton(sp =>
         {

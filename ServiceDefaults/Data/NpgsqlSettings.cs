@@ -33,7 +33,7 @@ public sealed class NpgsqlSettings
         Check(HealthCheckTimeoutSeconds is >= 1 and <= 60, nameof(HealthCheckTimeoutSeconds), "between 1 and 60");
     }
 
-    public string ApplyPoolDefaults(string connectionString)
+    public string ApplyPoolDefaults(string connectionName, string connectionString)
     {
         NpgsqlConnectionStringBuilder csb;
         try
@@ -42,7 +42,7 @@ public sealed class NpgsqlSettings
         }
         catch (ArgumentException e)
         {
-            throw new InvalidOperationException($"Configuration setting 'ConnectionStrings' holds an invalid Postgres connection string: {e.Message}", e);
+            throw new InvalidOperationException($"Configuration setting 'ConnectionStrings:{connectionName}' holds an invalid Postgres connection string: {e.Message}", e);
         }
         var given = connectionString.ToUpperInvariant();
         if (!given.Contains("MAXIMUM POOL SIZE", StringComparison.Ordinal) && !given.Contains("MAX POOL SIZE", StringComparison.Ordinal))

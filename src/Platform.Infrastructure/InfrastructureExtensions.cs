@@ -10,8 +10,7 @@ public static class InfrastructureExtensions
     /// <summary>Stores and database services shared by the api and the worker (the data source itself comes from ServiceDefaults).</summary>
     public static IServiceCollection AddPlatformInfrastructure(this IServiceCollection services)
     {
-        // Columns are snake_case, C# members PascalCase.
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        DapperConventions.Apply();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
         services.AddSingleton<DatabaseMigrator>();

@@ -1,3 +1,4 @@
+global using System.Globalization;
 global using System.Net;
 global using System.Net.Http.Json;
 global using Microsoft.Extensions.Time.Testing;

@@ -3,8 +3,10 @@ namespace Platform.FeedSimulator.Catalogue;
 /// <summary>Builds the pristine catalogue: the same seed and size always give the same stones.</summary>
 internal static class CatalogueGenerator
 {
-    private const int MinCaratHundredths = 30;
-    private const int CaratSpreadHundredths = 970;
+    private const double MinCarats = 0.30;
+    private const double MaxCarats = 10.00;
+    private const double MedianCaratsAboveMinimum = 0.7;
+    private const double CaratSpread = 0.9;
 
     public static StoneRecord[] Generate(int seed, int size)
     {
@@ -20,8 +22,7 @@ internal static class CatalogueGenerator
 
     private static StoneRecord NextStone(Random random, int index, long epochTicks)
     {
-        // u^5 keeps most stones small (median under one carat) with a long tail up to 10 ct.
-        var caratHundredths = (ushort)(MinCaratHundredths + Math.Round(Math.Pow(random.NextDouble(), 5) * CaratSpreadHundredths));
+        var caratHundredths = (ushort)Math.Round(NextCarats(random) * 100);
         var labGrown = random.NextDouble() < StoneVocabulary.LabGrownShare;
         var color = StoneVocabulary.ColorWeights.Pick(random);
         var clarity = StoneVocabulary.ClarityWeights.Pick(random);
@@ -44,5 +45,13 @@ internal static class CatalogueGenerator
             Supplier: (byte)random.Next(StoneVocabulary.Suppliers.Length),
             Availability: StoneVocabulary.AvailabilityWeights.Pick(random),
             LabGrown: labGrown);
+    }
+
+    /// <summary>Log-normal above the 0.30 ct minimum: median about one carat, a thin tail up to ten.</summary>
+    private static double NextCarats(Random random)
+    {
+        // Box–Muller; 1 - NextDouble() keeps the logarithm away from zero.
+        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return Math.Min(MaxCarats, MinCarats + (MedianCaratsAboveMinimum * Math.Exp(CaratSpread * normal)));
     }
 }

@@ -6,8 +6,8 @@ namespace Platform.FeedSimulator.Catalogue;
 /// million stones cost about 32 MB.
 /// </summary>
 internal readonly record struct StoneRecord(
-    int PriceCents,
     long UpdatedAtTicks,
+    int PriceCents,
     int CertificateNumber,
     ushort CaratHundredths,
     byte Shape,

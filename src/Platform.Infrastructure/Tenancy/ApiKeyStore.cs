@@ -3,7 +3,13 @@ using Platform.Domain.Tenancy;
 namespace Platform.Infrastructure.Tenancy;
 
 /// <summary>Who a presented key belongs to, and what it may do.</summary>
-public sealed record ApiKeyIdentity(Guid KeyId, Guid? OrgId, string KeyName, string[] Scopes);
+public sealed class ApiKeyIdentity
+{
+    public required Guid KeyId { get; init; }
+    public Guid? OrgId { get; init; }
+    public required string KeyName { get; init; }
+    public required string[] Scopes { get; init; }
+}
 
 /// <summary>A key as created: the secret is in <see cref="Token"/> and nowhere else, ever.</summary>
 public sealed record CreatedApiKey(Guid Id, string Token, string Prefix, string LastFour);

@@ -1,9 +1,20 @@
 namespace Platform.Infrastructure.Tenancy;
 
 /// <summary>An organization with its plan's limits, overrides applied.</summary>
-public sealed record OrganizationProfile(
-    Guid Id, string Slug, string Name, string Plan,
-    int RunningCapacity, int QueuedCapacity, int RpmRead, int RpmWrite, int MaxFeeds, int RetentionDays, DateTimeOffset CreatedAt);
+public sealed class OrganizationProfile
+{
+    public required Guid Id { get; init; }
+    public required string Slug { get; init; }
+    public required string Name { get; init; }
+    public required string Plan { get; init; }
+    public required int RunningCapacity { get; init; }
+    public required int QueuedCapacity { get; init; }
+    public required int RpmRead { get; init; }
+    public required int RpmWrite { get; init; }
+    public required int MaxFeeds { get; init; }
+    public required int RetentionDays { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
 
 public sealed class OrganizationStore(NpgsqlDataSource dataSource)
 {

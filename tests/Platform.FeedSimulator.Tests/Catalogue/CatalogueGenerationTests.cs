@@ -43,7 +43,8 @@ public sealed class CatalogueGenerationTests
 
         (stones.Count(stone => stone.LabGrown) / (double)stones.Length).ShouldBeInRange(0.30, 0.40);
         stones.ShouldAllBe(stone => stone.CaratHundredths >= 30 && stone.CaratHundredths <= 1000);
-        stones.Count(stone => stone.CaratHundredths < 100).ShouldBeGreaterThan(stones.Length / 2, "most stones are under one carat");
+        stones.Count(stone => stone.CaratHundredths < 200).ShouldBeGreaterThan(stones.Length * 3 / 4, "most stones are small");
+        stones.Count(stone => stone.CaratHundredths > 500).ShouldBeLessThan(stones.Length / 20, "big stones are rare");
         stones.GroupBy(stone => stone.Shape).MaxBy(group => group.Count())!.Key
             .ShouldBe((byte)Array.IndexOf(StoneVocabulary.Shapes, "ROUND"));
         stones.Select(stone => stone.Shape).Distinct().Count().ShouldBe(StoneVocabulary.Shapes.Length);

@@ -1,0 +1,50 @@
+namespace Platform.IntegrationTests.Hosting;
+
+/// <summary>Bad configuration stops a service at start with a message that names the setting.</summary>
+public sealed class ConfigurationValidationTests(PlatformServers servers)
+{
+    [Fact]
+    public async Task Missing_database_connection_string_names_the_setting()
+    {
+        await using var api = new ApiFactory("", servers.Redis.ConnectionString);
+
+        var error = Should.Throw<InvalidOperationException>(() => api.CreateClient());
+
+        error.Message.ShouldContain("ConnectionStrings:platformdb");
+    }
+
+    [Fact]
+    public async Task Missing_cache_connection_string_names_the_setting()
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, "");
+
+        var error = Should.Throw<InvalidOperationException>(() => api.CreateClient());
+
+        error.Message.ShouldContain("ConnectionStrings:cache");
+    }
+
+    [Theory]
+    [InlineData("Aspire:Npgsql:MaxPoolSize", "0", "Aspire:Npgsql:MaxPoolSize")]
+    [InlineData("Aspire:Npgsql:CommandTimeoutSeconds", "-5", "Aspire:Npgsql:CommandTimeoutSeconds")]
+    public async Task Out_of_range_values_name_the_setting(string key, string value, string expected)
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString,
+            new Dictionary<string, string?> { [key] = value });
+
+        var error = Should.Throw<InvalidOperationException>(() => api.CreateClient());
+
+        error.Message.ShouldContain(expected);
+    }
+
+    [Fact]
+    public async Task Malformed_database_connection_string_names_the_setting()
+    {
+        await using var api = new ApiFactory("Host=127.0.0.1;NoSuchKeyword=1", servers.Redis.ConnectionString);
+
+        var error = Should.Throw<InvalidOperationException>(() => api.CreateClient());
+
+        error.Message.ShouldContain("ConnectionStrings:platformdb");
+    }
+}
