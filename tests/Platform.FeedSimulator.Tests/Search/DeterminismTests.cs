@@ -35,9 +35,9 @@ public sealed class DeterminismTests
 
         var json = await simulator.Client.GetStringAsync("/api/v1/diamonds/SIM-42-0000001", SimulatorHost.Cancellation);
 
-        json.ShouldStartWith("""{"id":"SIM-42-0000001","offerId":"OFFER-42-0000001","shape":""");
-        json.ShouldMatch(""""price":\d+\.\d\d,"""");
-        json.ShouldContain(""""createdAt":"2024-01-01T00:00:07Z"""");
-        json.ShouldContain(""""certificate":{"lab":""");
+        json.ShouldStartWith("{\"id\":\"SIM-42-0000001\",\"offerId\":\"OFFER-42-0000001\",\"shape\":");
+        json.ShouldMatch(@"""price"":\d+\.\d\d,");
+        json.ShouldContain("\"createdAt\":\"2024-01-01T00:00:07Z\"");
+        json.ShouldContain("\"certificate\":{\"lab\":");
     }
 }
