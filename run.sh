@@ -79,8 +79,8 @@ touch "$LOGS/postgres.log"; [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$LO
 if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -o "-p $PG_PORT" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
 fi
-"$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'platformdb'" | grep -q 1 \
-  || "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres platformdb
+HAS_DB="$("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'platformdb'")"
+[ "$HAS_DB" = "1" ] || "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres platformdb
 
 # --- Redis: a throwaway cache when installed; without it the platform runs degraded (PLATFORM §8).
 if command -v redis-server >/dev/null 2>&1; then
@@ -126,11 +126,12 @@ wait_ready() { # name url
 wait_ready feedsim "http://127.0.0.1:$FEEDSIM_PORT/health/ready"
 wait_ready api "http://127.0.0.1:$API_PORT/health/ready"
 wait_ready worker "http://127.0.0.1:$WORKER_PORT/health/ready"
-READY="$(curl -s "http://127.0.0.1:$API_PORT/health/ready" | grep -m1 -o '"status": *"[A-Za-z]*"' | head -1)"
+READY_JSON="$(curl -s "http://127.0.0.1:$API_PORT/health/ready" || true)"
+READY="$(grep -m1 -o '"status": *"[A-Za-z]*"' <<<"$READY_JSON" | head -1 | cut -d'"' -f4 || true)"
 
 cat <<INFO
 
-Platform is running ($READY).
+Platform is running (api readiness: ${READY:-unknown}).
   API             http://127.0.0.1:$API_PORT        (health: /health/ready, metrics: /metrics)
   Worker          http://127.0.0.1:$WORKER_PORT
   Feed simulator  http://127.0.0.1:$FEEDSIM_PORT

@@ -21,13 +21,22 @@ PORTS=("$PLATFORM_API_PORT" "$PLATFORM_WORKER_PORT" "$PLATFORM_FEEDSIM_PORT" "$P
 cleanup() { rm -rf "$PLATFORM_HOME"; }
 trap cleanup EXIT
 
-fail() { echo "SMOKE FAILED: $*" >&2; [ -n "${OUT:-}" ] && tail -40 "$OUT" >&2; exit 1; }
+RUN_PID=
+fail() {
+  echo "SMOKE FAILED: $*" >&2
+  [ -n "${OUT:-}" ] && tail -40 "$OUT" >&2
+  if [ -n "$RUN_PID" ]; then kill -TERM "$RUN_PID" 2>/dev/null; wait "$RUN_PID" 2>/dev/null; fi
+  exit 1
+}
+# Reads a whole response before matching (grep -q on a pipe would cut curl off and fail under pipefail).
+body() { curl -sf "$@" || true; }
 
 run_once() { # label signal -> sets KEY and SECONDS_TO_READY
   OUT="$PLATFORM_HOME/run-$1.out"
   local start; start=$(date +%s)
   ./run.sh >"$OUT" 2>&1 &
   local pid=$!
+  RUN_PID=$pid
   for _ in $(seq 1 600); do
     grep -q '^API_KEY=' "$OUT" && break
     kill -0 "$pid" 2>/dev/null || fail "run.sh exited before it was ready"
@@ -38,13 +47,14 @@ run_once() { # label signal -> sets KEY and SECONDS_TO_READY
   KEY="$(grep '^API_KEY=' "$OUT" | cut -d= -f2)"
   local url; url="$(grep '^API_URL=' "$OUT" | cut -d= -f2)"
 
-  curl -sf -H "X-API-Key: $KEY" "$url/api/v1/organization" | grep -q '"slug":"demo"' || fail "the printed key does not work"
-  curl -sf "$url/health/ready" | grep -q '"redis"' || fail "/health/ready lists no redis"
-  curl -sf "$url/metrics" | grep -q '^# TYPE' || fail "/metrics is not Prometheus text"
+  grep -q '"slug":"demo"' <<<"$(body -H "X-API-Key: $KEY" "$url/api/v1/organization")" || fail "the printed key does not work"
+  grep -q '"redis"' <<<"$(body "$url/health/ready")" || fail "/health/ready lists no redis"
+  grep -q '^# TYPE' <<<"$(body "$url/metrics")" || fail "/metrics is not Prometheus text"
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/organization")" = 401 ] || fail "no key must be 401"
 
   kill "-$2" "$pid"
   wait "$pid" || true
+  RUN_PID=
   for port in "${PORTS[@]}"; do
     for _ in $(seq 1 40); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; sleep 0.25; done
     (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port still answers after SIG$2"
