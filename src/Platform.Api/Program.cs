@@ -3,17 +3,17 @@ using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
 
+if (ApiCommands.Find(args) is { } command)
+{
+    return await ApiCommands.RunAsync(command, args, Console.Out);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiServices();
 
 var app = builder.Build();
-
-if (ApiCommands.Find(args) is { } command)
-{
-    return await command(app.Services, args, Console.Out);
-}
 
 app.UsePlatformErrors();
 app.UseAuthentication();

@@ -12,6 +12,18 @@ public static class ApiCommands
 {
     public delegate Task<int> Command(IServiceProvider services, string[] args, TextWriter output);
 
+    /// <summary>Runs a command in a small host of its own: it needs Postgres only, not Redis or telemetry.</summary>
+    public static async Task<int> RunAsync(Command command, string[] args, TextWriter output)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddNpgsqlDataSource("platformdb");
+        builder.Services.AddPlatformInfrastructure();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        using var host = builder.Build();
+        return await command(host.Services, args, output);
+    }
+
     public static Command? Find(string[] args) => args.FirstOrDefault() switch
     {
         "migrate" => MigrateAsync,

@@ -1,7 +1,6 @@
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Infrastructure.Database;
-using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Api.Hosting;
 
@@ -13,7 +12,6 @@ public static class ApiServices
         builder.AddRedisClient("cache");
         builder.Services.AddPlatformInfrastructure();
         builder.Services.AddHostedService<MigrateOnStartup>();
-        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
 
         builder.Services.AddPlatformErrors();
         builder.Services.AddApiKeyAuthentication();
