@@ -8,6 +8,7 @@
 #
 # Ports: PLATFORM_API_PORT (5080), PLATFORM_WORKER_PORT (5081), PLATFORM_FEEDSIM_PORT (5090),
 # PLATFORM_PG_PORT (54329), PLATFORM_REDIS_PORT (63799). Data and logs: PLATFORM_HOME (.platform).
+# The demo simulator serves PLATFORM_DEMO_STONES stones (20000).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$(pwd)"
@@ -105,12 +106,13 @@ if NEW_KEY="$(grep '^API_KEY=' <<<"$SEED_OUTPUT" | cut -d= -f2)" && [ -n "$NEW_K
   (umask 077; echo "$NEW_KEY" >"$KEY_FILE")
 fi
 API_KEY="$(cat "$KEY_FILE")"
+DEMO_FEED_ID="$(grep '^DEMO_FEED_ID=' <<<"$SEED_OUTPUT" | cut -d= -f2)"
 
 start() { # name dll port
   dotnet "$(bin "$2")" --urls "http://127.0.0.1:$3" >"$LOGS/$1.log" 2>&1 &
   PIDS+=($!)
 }
-OTEL_SERVICE_NAME=feedsim start feedsim Platform.FeedSimulator "$FEEDSIM_PORT"
+OTEL_SERVICE_NAME=feedsim Simulator__Size="${PLATFORM_DEMO_STONES:-20000}" start feedsim Platform.FeedSimulator "$FEEDSIM_PORT"
 OTEL_SERVICE_NAME=api Database__MigrateOnStartup=false start api Platform.Api "$API_PORT"
 OTEL_SERVICE_NAME=worker Database__MigrateOnStartup=false start worker Platform.Worker "$WORKER_PORT"
 
@@ -126,6 +128,13 @@ wait_ready() { # name url
 wait_ready feedsim "http://127.0.0.1:$FEEDSIM_PORT/health/ready"
 wait_ready api "http://127.0.0.1:$API_PORT/health/ready"
 wait_ready worker "http://127.0.0.1:$WORKER_PORT/health/ready"
+# The catalog fills on its own: the first start of a fresh platform runs the demo feed once.
+RUNS="$(curl -s -H "X-API-Key: $API_KEY" "http://127.0.0.1:$API_PORT/api/v1/runs?limit=1" || true)"
+if grep -q '"items":\[\]' <<<"$RUNS"; then
+  curl -s -o /dev/null -X POST -H "X-API-Key: $API_KEY" "http://127.0.0.1:$API_PORT/api/v1/feeds/$DEMO_FEED_ID/runs" \
+    && echo "Started a first full run of the demo feed ($DEMO_FEED_ID)."
+fi
+
 READY_JSON="$(curl -s "http://127.0.0.1:$API_PORT/health/ready" || true)"
 READY="$(grep -m1 -o '"status": *"[A-Za-z]*"' <<<"$READY_JSON" | head -1 | cut -d'"' -f4 || true)"
 
@@ -138,6 +147,7 @@ Platform is running (api readiness: ${READY:-unknown}).
   Postgres        127.0.0.1:$PG_PORT  database platformdb
   Logs            $LOGS/
   Try:  curl -H "X-API-Key: \$API_KEY" http://127.0.0.1:$API_PORT/api/v1/organization
+        curl -H "X-API-Key: \$API_KEY" http://127.0.0.1:$API_PORT/api/v1/runs
 
 API_URL=http://127.0.0.1:$API_PORT
 API_KEY=$API_KEY

@@ -22,6 +22,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapStatusApi();
 app.MapOrganizationApi();
+app.MapRunsApi();
 app.MapUnknownRoutes();
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Ingestion;
 
 namespace Platform.Api.Hosting;
 
@@ -11,6 +12,7 @@ public static class ApiServices
         builder.AddNpgsqlDataSource("platformdb");
         builder.AddRedisClient("cache");
         builder.Services.AddPlatformInfrastructure();
+        builder.Services.AddIngestionCore();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();

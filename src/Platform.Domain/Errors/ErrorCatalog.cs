@@ -27,6 +27,15 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition ServiceUnavailable = new("SERVICE_UNAVAILABLE", 503, "Temporarily unavailable",
         "A dependency is down; retry after the interval in Retry-After.");
 
+    public static readonly ErrorDefinition RunAlreadyActive = new("RUN_ALREADY_ACTIVE", 409, "A run of this feed is active",
+        "Wait for the active run to finish (GET /api/v1/runs?feedId=…), or cancel it, then start another.");
+
+    public static readonly ErrorDefinition FeedDisabled = new("FEED_DISABLED", 409, "The feed is disabled",
+        "Enable the feed before starting a run.");
+
+    public static readonly ErrorDefinition RunStateConflict = new("RUN_STATE_CONFLICT", 409, "The run cannot do that now",
+        "Check the run's status (GET /api/v1/runs/{id}); 'detail' says what it is waiting for.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
-        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, Internal, ServiceUnavailable];
+        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled, RunStateConflict];
 }

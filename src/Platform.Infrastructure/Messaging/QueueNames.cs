@@ -8,4 +8,7 @@ public static class QueueNames
 
     /// <summary>One consolidation step of a run per message.</summary>
     public const string IngestConsolidate = "ingest.consolidate";
+
+    /// <summary>The heatmap scan of a new run: partitions and first pages.</summary>
+    public const string IngestScan = "ingest.scan";
 }

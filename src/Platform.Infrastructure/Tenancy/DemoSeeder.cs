@@ -15,6 +15,9 @@ public sealed class DemoOptions
 
     /// <summary>Base URL of the feed simulator; defaults to Aspire's service reference <c>services:feedsim:http:0</c>.</summary>
     public string? FeedUrl { get; set; }
+
+    /// <summary>Upstream requests per second for the demo feed: the simulator is local, so faster than a real supplier's 2.</summary>
+    public decimal FeedRequestsPerSecond { get; set; } = 50;
 }
 
 public sealed record DemoSeedResult(Guid OrgId, Guid FeedId, CreatedApiKey? NewKey);
@@ -41,10 +44,11 @@ public sealed class DemoSeeder(NpgsqlDataSource dataSource, ApiKeyStore keys)
 
         var config = JsonSerializer.Serialize(new { baseUrl = feedUrl });
         var feedId = await connection.ExecuteScalarAsync<Guid>(new CommandDefinition("""
-            INSERT INTO feeds (id, org_id, name, adapter, config) VALUES (@id, @orgId, @name, 'simulator', @config::jsonb)
-            ON CONFLICT (org_id, name) DO UPDATE SET config = EXCLUDED.config, updated_at = now()
+            INSERT INTO feeds (id, org_id, name, adapter, config, upstream_rps) VALUES (@id, @orgId, @name, 'simulator', @config::jsonb, @rps)
+            ON CONFLICT (org_id, name) DO UPDATE SET config = EXCLUDED.config, upstream_rps = EXCLUDED.upstream_rps, updated_at = now()
             RETURNING id
-            """, new { id = Guid.CreateVersion7(), orgId, name = options.FeedName, config }, transaction, cancellationToken: cancellationToken));
+            """, new { id = Guid.CreateVersion7(), orgId, name = options.FeedName, config, rps = options.FeedRequestsPerSecond },
+            transaction, cancellationToken: cancellationToken));
 
         var hasKey = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM api_keys WHERE org_id = @orgId AND name = @name AND revoked_at IS NULL)",

@@ -1,3 +1,6 @@
+using Platform.Infrastructure.Feeds;
+using Platform.Infrastructure.Ingestion;
+
 namespace Platform.Worker.Roles;
 
 /// <summary>
@@ -6,8 +9,16 @@ namespace Platform.Worker.Roles;
 /// </summary>
 public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostApplicationBuilder>> roles)
 {
-    /// <summary>The roles shipped with Platform. The pipeline roles (scheduler, ingest, consolidator, dispatcher, maintenance) register here.</summary>
-    public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>());
+    /// <summary>The roles shipped with Platform (PLATFORM §2). Dispatcher and maintenance register here when they exist.</summary>
+    public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>
+    {
+        // Heatmap scans of new runs (cron scheduling joins this role).
+        ["scheduler"] = builder => builder.Services.AddFeedAdapters().AddScanConsumer(),
+        // One supplier page per message.
+        ["ingest"] = builder => builder.Services.AddFeedAdapters().AddPageConsumer(),
+        // Raw rows into the priced catalog.
+        ["consolidator"] = builder => builder.Services.AddFeedAdapters().AddConsolidationConsumer(),
+    });
 
     public IReadOnlyCollection<string> Names => [.. roles.Keys];
 

@@ -1,0 +1,27 @@
+using Platform.Infrastructure.Feeds.RateLimiting;
+using Platform.Infrastructure.Feeds.Upstream;
+using Polly.Timeout;
+
+namespace Platform.Infrastructure.Feeds.Resilience;
+
+/// <summary>Which failures of an attempt are worth another attempt, and count against the supplier's health.</summary>
+internal static class UpstreamFailures
+{
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        // The call already waited the longest it may for a slot; another attempt would wait again.
+        UpstreamRateLimitTimeoutException => false,
+        UpstreamException upstream => upstream.IsTransient,
+        HttpRequestException or TimeoutRejectedException or IOException => true,
+        _ => false,
+    };
+
+    /// <summary>A short name for the failure, for the outcome tag and logs (never a message that could carry data).</summary>
+    public static string OutcomeOf(Exception exception) => exception switch
+    {
+        TimeoutRejectedException => "timeout",
+        OperationCanceledException => "cancelled",
+        _ when IsTransient(exception) => "transient_failure",
+        _ => "failure",
+    };
+}

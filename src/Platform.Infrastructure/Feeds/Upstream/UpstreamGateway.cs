@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Platform.Domain.Ingestion.Feeds;
+using Platform.Infrastructure.Feeds.RateLimiting;
+using Platform.Infrastructure.Feeds.Resilience;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Platform.Infrastructure.Feeds.Upstream;
+
+/// <summary>
+/// The one way adapters reach a supplier. Per logical call: a span, then the feed's resilience pipeline (retries,
+/// circuit breaker); per attempt: the shared rate limit, then the HTTP exchange under the attempt timeout, timed
+/// for <c>platform.upstream.request.duration</c>. An open breaker surfaces as <see cref="UpstreamUnavailableException"/>.
+/// </summary>
+internal sealed class UpstreamGateway(
+    UpstreamResiliencePipelines pipelines, IUpstreamRateLimiter rateLimiter, UpstreamTelemetry telemetry, TimeProvider timeProvider)
+{
+    public async Task<T> SendAsync<T>(UpstreamCall call, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        using var activity = UpstreamTelemetry.StartCall(call);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(UpstreamResiliencePipelines.FeedKindKey, call.FeedKind);
+        context.Properties.Set(UpstreamResiliencePipelines.OperationKey, call.Operation);
+        try
+        {
+            var result = await pipelines.For(call.FeedId).ExecuteAsync(
+                static (resilience, state) => state.Gateway.AttemptAsync(state.Call, state.Attempt, resilience.CancellationToken),
+                context,
+                (Gateway: this, Call: call, Attempt: attempt));
+            Describe(activity, result);
+            return result;
+        }
+        catch (BrokenCircuitException broken)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "circuit open");
+            throw new UpstreamUnavailableException(call.FeedId, broken.RetryAfter, broken);
+        }
+        catch (Exception failure)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+            activity?.AddException(failure);
+            throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<T> AttemptAsync<T>(UpstreamCall call, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        if (!UpstreamRateLimit.IsUnlimited(call.RequestsPerSecond))
+        {
+            var waited = await rateLimiter.AcquireAsync(call.FeedId, call.RequestsPerSecond, cancellationToken);
+            telemetry.RecordRateLimitWait(call, waited);
+        }
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var result = await pipelines.AttemptTimeout.ExecuteAsync<T, Func<CancellationToken, Task<T>>>(
+                static async (send, token) => await send(token), attempt, cancellationToken);
+            telemetry.RecordRequest(call, timeProvider.GetElapsedTime(started), "success");
+            return result;
+        }
+        catch (Exception failure)
+        {
+            telemetry.RecordRequest(call, timeProvider.GetElapsedTime(started), UpstreamFailures.OutcomeOf(failure));
+            throw;
+        }
+    }
+
+    private static void Describe<T>(Activity? activity, T result)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+        if (result is FeedPage page)
+        {
+            activity.SetTag("platform.upstream.items", page.Items.Count);
+        }
+        else if (result is long count)
+        {
+            activity.SetTag("platform.upstream.count", count);
+        }
+    }
+}

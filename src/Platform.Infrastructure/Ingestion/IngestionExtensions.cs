@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Ingestion.Consolidation;
+using Platform.Infrastructure.Ingestion.Pages;
+using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Messaging;
+
+namespace Platform.Infrastructure.Ingestion;
+
+public static class IngestionExtensions
+{
+    /// <summary>What both the api and the worker need to start and read runs.</summary>
+    public static IServiceCollection AddIngestionCore(this IServiceCollection services)
+    {
+        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
+        services.AddPostgresMessaging();
+        services.TryAddSingleton<RunTrigger>();
+        services.TryAddSingleton<RunQueries>();
+        services.TryAddSingleton<RunControl>();
+        return services;
+    }
+
+    /// <summary>The scheduler role's consumer: heatmap scans of new runs.</summary>
+    public static IServiceCollection AddScanConsumer(this IServiceCollection services) =>
+        services.AddIngestionCore().AddQueueConsumer<ScanHandler>(QueueNames.IngestScan);
+
+    /// <summary>The ingest role: one page per message.</summary>
+    public static IServiceCollection AddPageConsumer(this IServiceCollection services) =>
+        services.AddIngestionCore().AddQueueConsumer<PageHandler>(QueueNames.IngestPage);
+
+    /// <summary>The consolidator role.</summary>
+    public static IServiceCollection AddConsolidationConsumer(this IServiceCollection services) =>
+        services.AddIngestionCore().AddQueueConsumer<ConsolidationHandler>(QueueNames.IngestConsolidate);
+
+    private sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PipelineOptions options)
+        {
+            var errors = options.Validate().ToList();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

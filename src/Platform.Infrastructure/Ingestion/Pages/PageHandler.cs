@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Options;
+using Platform.Domain.Ingestion.Feeds;
+using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Messaging;
+
+namespace Platform.Infrastructure.Ingestion.Pages;
+
+/// <summary>
+/// One page per message (PLATFORM §5.3). Skips — acknowledging without any change — pages of finished or failed
+/// partitions and pages whose offset is not the partition's <c>next_offset</c> (duplicates, out-of-order).
+/// Otherwise fetches the page, and in one transaction under the partition's row lock upserts the raw rows,
+/// advances <c>next_offset</c> and enqueues the next page, or completes the partition and, when it was the
+/// run's last, enqueues consolidation. A crash before commit changes nothing; after it, the redelivered
+/// message is a duplicate and is skipped. There is no window between advancing and enqueueing.
+/// </summary>
+public sealed partial class PageHandler(
+    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, IMessagePublisher publisher, IOptions<PipelineOptions> options, ILogger<PageHandler> logger)
+    : IMessageHandler
+{
+    public async Task<MessageOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        if (PipelineJson.TryDeserialize<PageMessage>(message.Body) is not { } page)
+        {
+            return MessageOutcome.DeadLetter("Not a page message.");
+        }
+        FeedDefinition? feed;
+        bool fullRun;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var state = await ReadStateAsync(connection, null, page, forUpdate: false, cancellationToken);
+            if (state is null || !state.Accepts(page))
+            {
+                return MessageOutcome.Complete;
+            }
+            fullRun = state.RunType == "full";
+            feed = await FeedStore.FindAsync(connection, null, page.OrgId, page.FeedId, cancellationToken);
+        }
+        if (feed is null)
+        {
+            return MessageOutcome.Complete;
+        }
+
+        FeedPage fetched;
+        try
+        {
+            fetched = await adapters.Create(feed).SearchAsync(
+                new FeedQuery(page.MinPrice, page.MaxPrice, page.UpdatedFrom, page.UpdatedTo), page.Offset, page.Limit, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await RecordFailureAsync(page, e, cancellationToken);
+            return MessageOutcome.Complete;
+        }
+
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            var state = await ReadStateAsync(connection, transaction, page, forUpdate: true, cancellationToken);
+            if (state is null || !state.Accepts(page))
+            {
+                return MessageOutcome.Complete;
+            }
+            if (fetched.Items.Count > 0)
+            {
+                await RawItemWriter.UpsertAsync(connection, transaction, page.OrgId, page.FeedId, page.RunId, fullRun, fetched.Items, cancellationToken);
+            }
+            var nextOffset = page.Offset + fetched.Items.Count;
+            var hasMore = fetched.Items.Count >= page.Limit;
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE run_partitions
+                SET next_offset = @nextOffset, completed = NOT @hasMore, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now()
+                WHERE run_id = @RunId AND partition_id = @PartitionId AND next_offset = @Offset
+                """, new { page.RunId, page.PartitionId, page.Offset, nextOffset, hasMore }, transaction, cancellationToken: cancellationToken));
+            if (hasMore)
+            {
+                var next = page.Next(nextOffset);
+                await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestPage, next.MessageId, PipelineJson.Serialize(next))], cancellationToken);
+            }
+            else
+            {
+                await EnqueueConsolidationIfLastAsync(connection, transaction, page, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        PipelineTelemetry.ItemsFetched.Add(fetched.Items.Count);
+        PipelineTelemetry.PagesProcessed.Add(1);
+        return MessageOutcome.Complete;
+    }
+
+    private async Task EnqueueConsolidationIfLastAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PageMessage page, CancellationToken cancellationToken)
+    {
+        // The run row lock serialises partition completions of one run, so the last one sees all the others
+        // committed and exactly one of them enqueues consolidation.
+        var run = await RunStore.FindAsync(connection, transaction, page.OrgId, page.RunId, forUpdate: true, cancellationToken);
+        var counts = await RunStore.CountPartitionsAsync(connection, transaction, page.RunId, cancellationToken);
+        LogPartitionCompleted(page.RunId, page.PartitionId, counts.Completed, counts.Total);
+        if (run is { Phase: "running" } && counts.AllCompleted)
+        {
+            var consolidate = new ConsolidateMessage(page.RunId, page.OrgId, Force: false, Step: 0);
+            await publisher.PublishAsync(transaction,
+                [new OutgoingMessage(QueueNames.IngestConsolidate, consolidate.MessageId, PipelineJson.Serialize(consolidate))], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Counts the failed attempt on the partition and schedules the same page again with backoff, in one
+    /// transaction; after the maximum the partition is failed instead.
+    /// </summary>
+    private async Task RecordFailureAsync(PageMessage page, Exception error, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        var attempts = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition("""
+            UPDATE run_partitions
+            SET attempts = attempts + 1,
+                last_error = @error,
+                failed = attempts + 1 >= @maxAttempts,
+                next_retry_at = CASE WHEN attempts + 1 >= @maxAttempts THEN NULL
+                                     ELSE now() + make_interval(secs => least(@baseSeconds * power(2, attempts), @maxSeconds)) END,
+                updated_at = now()
+            WHERE run_id = @RunId AND partition_id = @PartitionId AND next_offset = @Offset AND NOT completed AND NOT failed
+            RETURNING attempts
+            """,
+            new
+            {
+                page.RunId, page.PartitionId, page.Offset, maxAttempts = settings.MaxPartitionAttempts,
+                baseSeconds = (double)settings.PartitionRetryBaseSeconds, maxSeconds = (double)settings.PartitionRetryMaxSeconds,
+                error = $"{error.GetType().Name}: {error.Message}" is var text && text.Length > 1000 ? text[..1000] : text,
+            }, transaction, cancellationToken: CancellationToken.None));
+        if (attempts is { } count && count < settings.MaxPartitionAttempts)
+        {
+            var delay = TimeSpan.FromSeconds(Math.Min(settings.PartitionRetryBaseSeconds * Math.Pow(2, count - 1), settings.PartitionRetryMaxSeconds));
+            var retry = new OutgoingMessage(QueueNames.IngestPage, $"{page.MessageId}:retry{count}", PipelineJson.Serialize(page), DateTimeOffset.UtcNow + delay);
+            await publisher.PublishAsync(transaction, [retry], CancellationToken.None);
+        }
+        else if (attempts is not null)
+        {
+            await EnqueueConsolidationIfLastAsync(connection, transaction, page, CancellationToken.None);
+        }
+        await transaction.CommitAsync(CancellationToken.None);
+        PipelineTelemetry.PagesFailed.Add(1);
+        LogPageFailed(error, page.RunId, page.PartitionId, page.Offset, attempts ?? 0);
+    }
+
+    private static Task<PartitionState?> ReadStateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PageMessage page, bool forUpdate, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<PartitionState>(new CommandDefinition($"""
+            SELECT p.next_offset AS "NextOffset", p.completed AS "Completed", p.failed AS "Failed", r.phase AS "Phase", r.run_type AS "RunType"
+            FROM run_partitions p JOIN pipeline_runs r ON r.id = p.run_id
+            WHERE p.run_id = @RunId AND p.partition_id = @PartitionId AND r.org_id = @OrgId
+            {(forUpdate ? "FOR UPDATE OF p" : "")}
+            """, new { page.RunId, page.PartitionId, page.OrgId }, transaction, cancellationToken: cancellationToken));
+
+    private sealed class PartitionState
+    {
+        public int NextOffset { get; init; }
+        public bool Completed { get; init; }
+        public bool Failed { get; init; }
+        public string Phase { get; init; } = "";
+        public string RunType { get; init; } = "";
+
+        public bool Accepts(PageMessage page) => Phase == "running" && !Completed && !Failed && NextOffset == page.Offset;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: partition {PartitionId} completed ({Completed}/{Total})")]
+    private partial void LogPartitionCompleted(Guid runId, string partitionId, int completed, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: page {PartitionId}@{Offset} failed (attempt {Attempts})")]
+    private partial void LogPageFailed(Exception exception, Guid runId, string partitionId, int offset, int attempts);
+}

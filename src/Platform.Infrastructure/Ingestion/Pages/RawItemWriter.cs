@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using Platform.Domain.Ingestion.Feeds;
+
+namespace Platform.Infrastructure.Ingestion.Pages;
+
+/// <summary>
+/// Writes one page of supplier rows in one statement (<c>UNNEST</c>). An unchanged payload (same SHA-256) is a
+/// no-op, so it is not consolidated again; full runs still stamp <c>seen_run_id</c> so stones a full run did not
+/// see can be soft-deleted afterwards.
+/// </summary>
+public static class RawItemWriter
+{
+    private const string Changed = "(raw_items.payload_hash IS DISTINCT FROM EXCLUDED.payload_hash)";
+
+    private static readonly string Sql = $"""
+            INSERT INTO raw_items (org_id, feed_id, supplier_stone_id, offer_id, run_id, seen_run_id, payload, payload_hash, source_updated_at)
+            SELECT @orgId, @feedId, s, o, @runId, @runId, p::jsonb, h, u
+            FROM UNNEST(@ids::text[], @offers::text[], @payloads::text[], @hashes::bytea[], @updated::timestamptz[]) AS t(s, o, p, h, u)
+            ON CONFLICT (org_id, feed_id, supplier_stone_id) DO UPDATE SET
+                offer_id             = EXCLUDED.offer_id,
+                payload              = CASE WHEN {Changed} THEN EXCLUDED.payload ELSE raw_items.payload END,
+                payload_hash         = EXCLUDED.payload_hash,
+                source_updated_at    = EXCLUDED.source_updated_at,
+                run_id               = CASE WHEN {Changed} THEN EXCLUDED.run_id ELSE raw_items.run_id END,
+                seen_run_id          = CASE WHEN @fullRun THEN EXCLUDED.seen_run_id ELSE raw_items.seen_run_id END,
+                consolidation_status = CASE WHEN {Changed} THEN 'pending' ELSE raw_items.consolidation_status END,
+                claimed_at           = CASE WHEN {Changed} THEN NULL ELSE raw_items.claimed_at END,
+                claimed_by           = CASE WHEN {Changed} THEN NULL ELSE raw_items.claimed_by END,
+                updated_at           = now()
+            WHERE raw_items.payload_hash IS DISTINCT FROM EXCLUDED.payload_hash
+               OR (@fullRun AND raw_items.seen_run_id IS DISTINCT FROM EXCLUDED.seen_run_id)
+            """;
+
+    public static Task<int> UpsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orgId, Guid feedId, Guid runId, bool fullRun,
+        IReadOnlyList<RawStone> page, CancellationToken cancellationToken)
+    {
+        // One statement cannot upsert the same key twice; a supplier repeating a stone within a page keeps the last copy.
+        var stones = page.Count == page.Select(s => s.SupplierStoneId).Distinct(StringComparer.Ordinal).Count()
+            ? page
+            : page.GroupBy(s => s.SupplierStoneId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        var ids = new string[stones.Count];
+        var offers = new string?[stones.Count];
+        var payloads = new string[stones.Count];
+        var hashes = new byte[stones.Count][];
+        var updated = new DateTime[stones.Count];
+        for (var i = 0; i < stones.Count; i++)
+        {
+            var stone = stones[i];
+            ids[i] = stone.SupplierStoneId;
+            offers[i] = stone.OfferId;
+            payloads[i] = stone.PayloadJson;
+            hashes[i] = SHA256.HashData(Encoding.UTF8.GetBytes(stone.PayloadJson));
+            updated[i] = stone.SourceUpdatedAt.UtcDateTime;
+        }
+        return connection.ExecuteAsync(new CommandDefinition(Sql,
+            new { orgId, feedId, runId, fullRun, ids, offers, payloads, hashes, updated }, transaction, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,42 @@
+namespace Platform.Infrastructure.Ingestion;
+
+/// <summary>Section <c>Pipeline</c> (PLATFORM §5, §11).</summary>
+public sealed class PipelineOptions
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>Incremental runs start this long before the watermark, to catch records updated around the last run's cut-off.</summary>
+    public int IncrementalOverlapMinutes { get; set; } = 15;
+
+    /// <summary>Raw rows claimed per consolidation step.</summary>
+    public int ConsolidationBatchSize { get; set; } = 2_000;
+
+    /// <summary>Catalog rows per upsert statement.</summary>
+    public int UpsertChunkSize { get; set; } = 500;
+
+    /// <summary>Claims older than this return to pending (a safety net: claims commit with their effects).</summary>
+    public int ClaimTtlMinutes { get; set; } = 30;
+
+    /// <summary>Page attempts before a partition is marked failed.</summary>
+    public int MaxPartitionAttempts { get; set; } = 5;
+
+    /// <summary>First delay of a failed page; doubles per attempt up to <see cref="PartitionRetryMaxSeconds"/>.</summary>
+    public int PartitionRetryBaseSeconds { get; set; } = 30;
+
+    public int PartitionRetryMaxSeconds { get; set; } = 900;
+
+    /// <summary>A partition without progress for this long is re-enqueued by the maintenance role.</summary>
+    public int StalledPartitionMinutes { get; set; } = 10;
+
+    public IEnumerable<string> Validate()
+    {
+        if (IncrementalOverlapMinutes is < 0 or > 1440) yield return $"{SectionName}:IncrementalOverlapMinutes must be between 0 and 1440.";
+        if (ConsolidationBatchSize is < 1 or > 50_000) yield return $"{SectionName}:ConsolidationBatchSize must be between 1 and 50000.";
+        if (UpsertChunkSize is < 1 or > 10_000) yield return $"{SectionName}:UpsertChunkSize must be between 1 and 10000.";
+        if (ClaimTtlMinutes is < 1 or > 1440) yield return $"{SectionName}:ClaimTtlMinutes must be between 1 and 1440.";
+        if (MaxPartitionAttempts is < 1 or > 100) yield return $"{SectionName}:MaxPartitionAttempts must be between 1 and 100.";
+        if (PartitionRetryBaseSeconds is < 1 or > 3600) yield return $"{SectionName}:PartitionRetryBaseSeconds must be between 1 and 3600.";
+        if (PartitionRetryMaxSeconds < PartitionRetryBaseSeconds || PartitionRetryMaxSeconds > 86_400) yield return $"{SectionName}:PartitionRetryMaxSeconds must be between PartitionRetryBaseSeconds and 86400.";
+        if (StalledPartitionMinutes is < 1 or > 1440) yield return $"{SectionName}:StalledPartitionMinutes must be between 1 and 1440.";
+    }
+}

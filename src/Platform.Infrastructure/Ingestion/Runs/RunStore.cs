@@ -1,0 +1,48 @@
+namespace Platform.Infrastructure.Ingestion.Runs;
+
+/// <summary>A run's fixed facts, as the handlers need them.</summary>
+public sealed class RunRecord
+{
+    public required Guid Id { get; init; }
+    public required Guid OrgId { get; init; }
+    public required Guid FeedId { get; init; }
+    public required string RunType { get; init; }
+    public required string Phase { get; init; }
+    public required DateTimeOffset UpdatedFrom { get; init; }
+    public required DateTimeOffset UpdatedTo { get; init; }
+    public int? ExpectedPartitions { get; init; }
+
+    public bool IsFull => RunType == "full";
+}
+
+/// <summary>Counts derived from <c>run_partitions</c> (never from counters).</summary>
+public sealed record PartitionCounts(int Total, int Completed, int Failed)
+{
+    public bool AllCompleted => Total > 0 && Completed == Total;
+    public bool AllSettled => Total > 0 && Completed + Failed == Total;
+}
+
+public static class RunStore
+{
+    private const string RunColumns = """
+        id AS "Id", org_id AS "OrgId", feed_id AS "FeedId", run_type AS "RunType", phase AS "Phase",
+        updated_from AS "UpdatedFrom", updated_to AS "UpdatedTo", expected_partitions AS "ExpectedPartitions"
+        """;
+
+    public static Task<RunRecord?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orgId, Guid runId, bool forUpdate, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
+            $"SELECT {RunColumns} FROM pipeline_runs WHERE org_id = @orgId AND id = @runId{(forUpdate ? " FOR UPDATE" : "")}",
+            new { orgId, runId }, transaction, cancellationToken: cancellationToken));
+
+    public static Task<PartitionCounts> CountPartitionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<PartitionCounts>(new CommandDefinition("""
+            SELECT count(*)::int AS "Total", count(*) FILTER (WHERE completed)::int AS "Completed", count(*) FILTER (WHERE failed)::int AS "Failed"
+            FROM run_partitions WHERE run_id = @runId
+            """, new { runId }, transaction, cancellationToken: cancellationToken));
+
+    public static Task FailAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, string error, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE pipeline_runs SET phase = 'failed', error = @error, completed_at = now()
+            WHERE id = @runId AND phase IN ('queued', 'scanning', 'running', 'consolidating')
+            """, new { runId, error = error.Length > 1000 ? error[..1000] : error }, transaction, cancellationToken: cancellationToken));
+}

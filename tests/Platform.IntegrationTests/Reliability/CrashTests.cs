@@ -1,0 +1,80 @@
+using Platform.Infrastructure.Ingestion.Runs;
+
+namespace Platform.IntegrationTests.Reliability;
+
+/// <summary>
+/// Any process may die at any line (PLATFORM §12): kill -9 the ingest and consolidator workers at random moments
+/// during runs, start them again, and the catalog is still exact, with no duplicated price history or events.
+/// CI runs a modest series; <c>PLATFORM_CRASH_KILLS=20 PLATFORM_CRASH_STONES=20000</c> runs the full one.
+/// </summary>
+public sealed class CrashTests(PlatformServers servers, ITestOutputHelper output)
+{
+    private static readonly int Kills = EnvInt("PLATFORM_CRASH_KILLS", 6);
+    private static readonly int Stones = EnvInt("PLATFORM_CRASH_STONES", 3_000);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task Killing_workers_mid_run_loses_and_duplicates_nothing()
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var topology = await ProcessTopology.StartAsync(database.ConnectionString, servers.Redis.ConnectionString, Stones, consolidationBatch: 50);
+        var random = new Random(20261123);
+
+        var full = await RunWithKillsAsync(topology, await topology.StartRunAsync(), random);
+
+        full.Status.ShouldBe("completed");
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds WHERE status = 'active'")).ShouldBe(Stones);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(Stones);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM price_history")).ShouldBe(0);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM raw_items WHERE consolidation_status <> 'done'")).ShouldBe(0);
+        (await topology.ScalarAsync<long>("SELECT consolidation_processed FROM pipeline_runs WHERE id = @Id", new { full.Id })).ShouldBe(Stones);
+
+        var changed = await topology.MutatePricesAsync(0.02, seed: 11);
+        var incremental = await RunWithKillsAsync(topology, await topology.StartRunAsync(), random);
+
+        incremental.Status.ShouldBe("completed");
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM price_history WHERE run_id = @Id", new { incremental.Id })).ShouldBe(changed);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE run_id = @Id", new { incremental.Id })).ShouldBe(changed);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds WHERE status = 'active'")).ShouldBe(Stones);
+        var ingestKills = topology.Workers["ingest"].Starts - 1;
+        var consolidatorKills = topology.Workers["consolidator"].Starts - 1;
+        output.WriteLine($"ingest kills={ingestKills} consolidator kills={consolidatorKills} stones={Stones} changed={changed}");
+        ingestKills.ShouldBeGreaterThan(0);
+        consolidatorKills.ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>
+    /// Kills the worker doing the current phase's work — ingest while pages run (half the budget), the consolidator
+    /// while consolidating (the other half) — at random moments, restarting it each time, until the run ends.
+    /// </summary>
+    private async Task<RunView> RunWithKillsAsync(ProcessTopology topology, Guid runId, Random random)
+    {
+        var deadline = DateTime.UtcNow + RunTimeout;
+        var budget = new Dictionary<string, int> { ["ingest"] = (Kills + 1) / 2, ["consolidator"] = Kills / 2 };
+        while (DateTime.UtcNow < deadline)
+        {
+            var run = await topology.RunAsync(runId);
+            if (run is { Status: "completed" or "failed" or "cancelled" })
+            {
+                return run;
+            }
+            var role = run?.Status switch { "running" => "ingest", "consolidating" => "consolidator", _ => null };
+            if (role is not null && budget[role] > 0)
+            {
+                // Consolidation steps are short: strike it sooner than page ingestion.
+                await Task.Delay(role == "ingest" ? random.Next(100, 900) : random.Next(0, 150));
+                await topology.Workers[role].KillAsync();
+                budget[role]--;
+                output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} killed {role} during {run!.Status}");
+                await topology.Workers[role].StartAsync();
+            }
+            else
+            {
+                await Task.Delay(200);
+            }
+        }
+        throw new TimeoutException($"Run {runId} did not finish within {RunTimeout}.");
+    }
+
+    private static int EnvInt(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
+}

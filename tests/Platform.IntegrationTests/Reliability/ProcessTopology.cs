@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Feeds.RateLimiting;
+using Platform.Infrastructure.Ingestion;
+using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Messaging.Postgres;
+
+namespace Platform.IntegrationTests.Reliability;
+
+/// <summary>
+/// The pipeline as separate OS processes — the feed simulator and one worker per role — over a test database,
+/// so tests can SIGKILL any of them mid-run and start it again, as a crashing container would.
+/// </summary>
+public sealed class ProcessTopology : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private ProcessTopology(NpgsqlDataSource dataSource, ServiceProcess simulator, IReadOnlyDictionary<string, ServiceProcess> workers, Guid orgId, Guid feedId)
+    {
+        _dataSource = dataSource;
+        Simulator = simulator;
+        Workers = workers;
+        OrgId = orgId;
+        FeedId = feedId;
+        var publisher = new PostgresPublisher(dataSource, Options.Create(new MessagingOptions()), TimeProvider.System);
+        Trigger = new RunTrigger(dataSource, publisher, TimeProvider.System, Options.Create(new PipelineOptions()));
+        Runs = new RunQueries(dataSource);
+    }
+
+    public ServiceProcess Simulator { get; }
+    public IReadOnlyDictionary<string, ServiceProcess> Workers { get; }
+    public Guid OrgId { get; }
+    public Guid FeedId { get; }
+    public RunTrigger Trigger { get; }
+    public RunQueries Runs { get; }
+
+    public static async Task<ProcessTopology> StartAsync(string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch)
+    {
+        DapperConventions.Apply();
+        var dataSource = NpgsqlDataSource.Create(databaseConnectionString);
+        var simulator = new ServiceProcess("Platform.FeedSimulator", FreePort.Next(),
+            new Dictionary<string, string> { ["Simulator__Size"] = stones.ToString(), ["Logging__LogLevel__Default"] = "Warning" }, "feedsim");
+        var orgId = Guid.CreateVersion7();
+        var feedId = Guid.CreateVersion7();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO organizations (id, slug, name, plan) VALUES (@orgId, @slug, 'Crash test', 'pro');
+                INSERT INTO feeds (id, org_id, name, adapter, config, upstream_rps) VALUES (@feedId, @orgId, 'sim', 'simulator', @config::jsonb, @rps);
+                """, new
+            {
+                orgId, feedId, slug = $"crash-{orgId:N}"[..20],
+                config = JsonSerializer.Serialize(new { baseUrl = simulator.Url }), rps = UpstreamRateLimit.Unlimited,
+            });
+        }
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__platformdb"] = databaseConnectionString,
+            ["ConnectionStrings__cache"] = redisConnectionString,
+            ["Database__MigrateOnStartup"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Messaging__PollIntervalMilliseconds"] = "200",
+            // Short leases: a killed worker's messages come back within seconds, not the production two minutes.
+            ["Messaging__Queues__ingest.page__LeaseSeconds"] = "3",
+            ["Messaging__Queues__ingest.consolidate__LeaseSeconds"] = "5",
+            ["Messaging__Queues__ingest.scan__LeaseSeconds"] = "10",
+            ["Messaging__Defaults__RetryBaseSeconds"] = "0.2",
+            ["Pipeline__ConsolidationBatchSize"] = consolidationBatch.ToString(),
+        };
+        var workers = new[] { "scheduler", "ingest", "consolidator" }.ToDictionary(
+            role => role,
+            role => new ServiceProcess("Platform.Worker", FreePort.Next(), new Dictionary<string, string>(environment) { ["Worker__Roles"] = role }, $"worker-{role}"));
+        await simulator.StartAsync();
+        await Task.WhenAll(workers.Values.Select(w => w.StartAsync()));
+        return new ProcessTopology(dataSource, simulator, workers, orgId, feedId);
+    }
+
+    public async Task<Guid> StartRunAsync(RunType? type = null)
+    {
+        var result = await Trigger.StartAsync(OrgId, FeedId, type, "crash-test", CancellationToken.None);
+        result.Outcome.ShouldBe(RunTriggerOutcome.Started);
+        return result.RunId!.Value;
+    }
+
+    public Task<RunView?> RunAsync(Guid runId) => Runs.FindAsync(OrgId, runId, CancellationToken.None);
+
+    public async Task<int> MutatePricesAsync(double fraction, int seed)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Simulator.Url) };
+        var response = await http.PostAsJsonAsync("/admin/mutations", new { fraction, seed, kinds = new[] { "price" } });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("changed").GetInt32();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException($"No value: {sql}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in Workers.Values)
+        {
+            await worker.DisposeAsync();
+        }
+        await Simulator.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+}
