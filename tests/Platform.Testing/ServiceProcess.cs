@@ -30,6 +30,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The OS process id while running (the benchmark samples its memory from /proc).</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     public async Task StartAsync(TimeSpan? readyTimeout = null)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

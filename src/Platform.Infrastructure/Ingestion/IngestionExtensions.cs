@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Ingestion.Consolidation;
+using Platform.Infrastructure.Ingestion.Maintenance;
 using Platform.Infrastructure.Ingestion.Pages;
 using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Ingestion.Scheduling;
 using Platform.Infrastructure.Messaging;
 
 namespace Platform.Infrastructure.Ingestion;
@@ -22,9 +24,22 @@ public static class IngestionExtensions
         return services;
     }
 
-    /// <summary>The scheduler role's consumer: heatmap scans of new runs.</summary>
-    public static IServiceCollection AddScanConsumer(this IServiceCollection services) =>
-        services.AddIngestionCore().AddQueueConsumer<ScanHandler>(QueueNames.IngestScan);
+    /// <summary>The scheduler role: cron triggers (one leader) and the heatmap scans of new runs.</summary>
+    public static IServiceCollection AddScheduler(this IServiceCollection services)
+    {
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<FeedScheduler>();
+        return services.AddIngestionCore().AddQueueConsumer<ScanHandler>(QueueNames.IngestScan);
+    }
+
+    /// <summary>The maintenance role's pipeline duties: stalled partitions, lost consolidations and scans (one leader).</summary>
+    public static IServiceCollection AddPipelineMaintenance(this IServiceCollection services)
+    {
+        services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<PipelineMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineMaintenance>());
+        return services.AddIngestionCore();
+    }
 
     /// <summary>The ingest role: one page per message.</summary>
     public static IServiceCollection AddPageConsumer(this IServiceCollection services) =>

@@ -9,15 +9,17 @@ namespace Platform.Worker.Roles;
 /// </summary>
 public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostApplicationBuilder>> roles)
 {
-    /// <summary>The roles shipped with Platform (PLATFORM §2). Dispatcher and maintenance register here when they exist.</summary>
+    /// <summary>The roles shipped with Platform (PLATFORM §2). The dispatcher registers here when it exists.</summary>
     public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>
     {
-        // Heatmap scans of new runs (cron scheduling joins this role).
-        ["scheduler"] = builder => builder.Services.AddFeedAdapters().AddScanConsumer(),
+        // Cron triggers (one leader) and the heatmap scans of new runs.
+        ["scheduler"] = builder => builder.Services.AddFeedAdapters().AddScheduler(),
         // One supplier page per message.
         ["ingest"] = builder => builder.Services.AddFeedAdapters().AddPageConsumer(),
         // Raw rows into the priced catalog.
         ["consolidator"] = builder => builder.Services.AddFeedAdapters().AddConsolidationConsumer(),
+        // Stalled partitions, lost consolidations and scans (one leader).
+        ["maintenance"] = builder => builder.Services.AddPipelineMaintenance(),
     });
 
     public IReadOnlyCollection<string> Names => [.. roles.Keys];

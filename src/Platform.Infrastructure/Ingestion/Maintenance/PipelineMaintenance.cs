@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Ingestion.Scheduling;
+using Platform.Infrastructure.Messaging;
+
+namespace Platform.Infrastructure.Ingestion.Maintenance;
+
+/// <summary>
+/// The maintenance role's pipeline duties (PLATFORM §5.4): re-enqueues partitions without progress for
+/// <see cref="PipelineOptions.StalledPartitionMinutes"/>, restarts consolidation of runs whose chain of steps was
+/// lost, and fails runs whose scan message is gone. Messages are never lost by design (outbox); this is the
+/// safety net for the outside world (dead-lettered messages, hand edits, a bug). One leader at a time.
+/// </summary>
+public sealed partial class PipelineMaintenance(
+    NpgsqlDataSource dataSource, IMessagePublisher publisher, TimeProvider time, IOptions<PipelineOptions> pipeline,
+    IOptions<MaintenanceOptions> options, ILogger<PipelineMaintenance> logger) : BackgroundService
+{
+    /// <summary>"Maintain" in ASCII: the advisory lock of the maintenance leader.</summary>
+    public const long LeaderLockKey = 0x4D61696E7461696E;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var lease = new LeaderLease(dataSource, LeaderLockKey);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds), time);
+        do
+        {
+            try
+            {
+                if (await lease.TryAcquireOrConfirmAsync(stoppingToken))
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<MaintenanceReport> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var report = new MaintenanceReport(
+            await RescueStalledPartitionsAsync(cancellationToken),
+            await ResumeLostConsolidationsAsync(cancellationToken),
+            await FailLostScansAsync(cancellationToken));
+        if (report.Any)
+        {
+            LogReport(report.PartitionsRescued, report.ConsolidationsResumed, report.ScansFailed);
+        }
+        return report;
+    }
+
+    private async Task<int> RescueStalledPartitionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stalled = (await connection.QueryAsync<StalledPartition>(new CommandDefinition("""
+            WITH candidates AS (
+                SELECT p.run_id, p.partition_id FROM run_partitions p JOIN pipeline_runs r ON r.id = p.run_id
+                WHERE r.phase = 'running' AND NOT p.completed AND NOT p.failed
+                  AND p.updated_at < now() - make_interval(mins => @minutes)
+                  AND (p.next_retry_at IS NULL OR p.next_retry_at < now())
+                ORDER BY p.updated_at LIMIT @limit
+                FOR UPDATE OF p SKIP LOCKED
+            )
+            UPDATE run_partitions p SET updated_at = now()
+            FROM candidates c, pipeline_runs r, feeds f
+            WHERE p.run_id = c.run_id AND p.partition_id = c.partition_id AND r.id = p.run_id AND f.id = r.feed_id
+            RETURNING p.run_id AS "RunId", p.partition_id AS "PartitionId", p.org_id AS "OrgId", r.feed_id AS "FeedId",
+                      p.min_price AS "MinPrice", p.max_price AS "MaxPrice", p.next_offset AS "NextOffset",
+                      r.updated_from AS "UpdatedFrom", r.updated_to AS "UpdatedTo", f.page_size AS "PageSize"
+            """, new { minutes = pipeline.Value.StalledPartitionMinutes, limit = options.Value.BatchSize }, transaction, cancellationToken: cancellationToken))).ToList();
+        var stamp = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var pages = stalled
+            .Select(p => new PageMessage(p.RunId, p.OrgId, p.FeedId, p.PartitionId, p.MinPrice, p.MaxPrice, p.UpdatedFrom, p.UpdatedTo, p.NextOffset, p.PageSize))
+            .Select(page => new OutgoingMessage(QueueNames.IngestPage, $"{page.MessageId}:rescue:{stamp}", PipelineJson.Serialize(page)))
+            .ToList();
+        await publisher.PublishAsync(transaction, pages, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return pages.Count;
+    }
+
+    /// <summary>Runs that should be consolidating (or are ready to) but have no consolidation message anywhere in the queue.</summary>
+    private async Task<int> ResumeLostConsolidationsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var runs = (await connection.QueryAsync<(Guid RunId, Guid OrgId, bool Forced)>(new CommandDefinition("""
+            SELECT r.id, r.org_id, r.consolidation_forced FROM pipeline_run_progress r
+            WHERE (r.phase = 'consolidating' OR (r.phase = 'running' AND r.partitions_total > 0 AND r.partitions_completed = r.partitions_total))
+              AND coalesce(r.consolidation_started_at, r.started_at) < now() - make_interval(mins => @minutes)
+              AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.queue = @queue AND q.message_id LIKE 'consolidate:' || r.id || '%')
+            LIMIT @limit
+            """, new { minutes = pipeline.Value.StalledPartitionMinutes, queue = QueueNames.IngestConsolidate, limit = options.Value.BatchSize },
+            transaction, cancellationToken: cancellationToken))).ToList();
+        var stamp = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var messages = runs.Select(r => new ConsolidateMessage(r.RunId, r.OrgId, r.Forced, Step: 0))
+            .Select(m => new OutgoingMessage(QueueNames.IngestConsolidate, $"consolidate:{m.RunId}:rescue:{stamp}", PipelineJson.Serialize(m)))
+            .ToList();
+        await publisher.PublishAsync(transaction, messages, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return messages.Count;
+    }
+
+    private async Task<int> FailLostScansAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE pipeline_runs r SET phase = 'failed', error = 'The heatmap scan was lost (its message is gone); start a new run.', completed_at = now()
+            WHERE r.phase = 'scanning' AND r.created_at < now() - make_interval(mins => @minutes)
+              AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.queue = @queue AND q.message_id = 'scan:' || r.id)
+            """, new { minutes = pipeline.Value.StalledPartitionMinutes, queue = QueueNames.IngestScan }, cancellationToken: cancellationToken));
+    }
+
+    private sealed class StalledPartition
+    {
+        public Guid RunId { get; init; }
+        public string PartitionId { get; init; } = "";
+        public Guid OrgId { get; init; }
+        public Guid FeedId { get; init; }
+        public decimal MinPrice { get; init; }
+        public decimal MaxPrice { get; init; }
+        public int NextOffset { get; init; }
+        public DateTimeOffset UpdatedFrom { get; init; }
+        public DateTimeOffset UpdatedTo { get; init; }
+        public int PageSize { get; init; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance: rescued {Partitions} stalled partitions, resumed {Consolidations} consolidations, failed {Scans} lost scans")]
+    private partial void LogReport(int partitions, int consolidations, int scans);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance pass failed; retrying at the next interval")]
+    private partial void LogFailed(Exception exception);
+}
+
+public sealed record MaintenanceReport(int PartitionsRescued, int ConsolidationsResumed, int ScansFailed)
+{
+    public bool Any => PartitionsRescued + ConsolidationsResumed + ScansFailed > 0;
+}
+
+/// <summary>Section <c>Maintenance</c>.</summary>
+public sealed class MaintenanceOptions
+{
+    public const string SectionName = "Maintenance";
+
+    [System.ComponentModel.DataAnnotations.Range(1, 3600)]
+    public int IntervalSeconds { get; set; } = 60;
+
+    /// <summary>Rows handled per pass and kind, so one pass stays short.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+}
