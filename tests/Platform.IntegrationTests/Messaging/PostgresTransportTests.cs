@@ -47,6 +47,19 @@ public sealed class PostgresTransportTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task A_publish_of_thousands_of_messages_loses_none_of_them()
+    {
+        // SOURCES §3.5: the source system's batch sender dropped the message that overflowed a batch.
+        var database = await servers.CreateDatabaseAsync();
+        using var host = MessagingTestHost.Build(database, (_, _) => Task.FromResult(MessageOutcome.Complete));
+
+        await Publisher(host).PublishAsync(
+            Enumerable.Range(0, 5_000).Select(i => new OutgoingMessage(Queue, $"first-page-{i}", new string('x', 200))).ToList(), CancellationToken.None);
+
+        (await CountAsync(database, "queue_messages")).ShouldBe(5_000);
+    }
+
+    [Fact]
     public async Task A_message_published_in_a_transaction_exists_only_if_it_commits()
     {
         var database = await servers.CreateDatabaseAsync();

@@ -37,7 +37,8 @@ public sealed class ProcessTopology : IAsyncDisposable
     public RunTrigger Trigger { get; }
     public RunQueries Runs { get; }
 
-    public static async Task<ProcessTopology> StartAsync(string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch)
+    public static async Task<ProcessTopology> StartAsync(
+        string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch, int consolidators = 1)
     {
         DapperConventions.Apply();
         var dataSource = NpgsqlDataSource.Create(databaseConnectionString);
@@ -70,9 +71,16 @@ public sealed class ProcessTopology : IAsyncDisposable
             ["Messaging__Defaults__RetryBaseSeconds"] = "0.2",
             ["Pipeline__ConsolidationBatchSize"] = consolidationBatch.ToString(),
         };
-        var workers = new[] { "scheduler", "ingest", "consolidator" }.ToDictionary(
-            role => role,
-            role => new ServiceProcess("Platform.Worker", FreePort.Next(), new Dictionary<string, string>(environment) { ["Worker__Roles"] = role }, $"worker-{role}"));
+        // Worker name → role; extra consolidators are "consolidator2", "consolidator3", ….
+        var roles = new Dictionary<string, string> { ["scheduler"] = "scheduler", ["ingest"] = "ingest" };
+        for (var i = 1; i <= consolidators; i++)
+        {
+            roles[i == 1 ? "consolidator" : $"consolidator{i}"] = "consolidator";
+        }
+        var workers = roles.ToDictionary(
+            worker => worker.Key,
+            worker => new ServiceProcess("Platform.Worker", FreePort.Next(),
+                new Dictionary<string, string>(environment) { ["Worker__Roles"] = worker.Value }, $"worker-{worker.Key}"));
         await simulator.StartAsync();
         await Task.WhenAll(workers.Values.Select(w => w.StartAsync()));
         return new ProcessTopology(dataSource, simulator, workers, orgId, feedId);

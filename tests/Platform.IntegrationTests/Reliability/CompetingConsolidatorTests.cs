@@ -1,0 +1,24 @@
+namespace Platform.IntegrationTests.Reliability;
+
+/// <summary>Several consolidator processes on one run: no raw row is consolidated twice, and the counts add up.</summary>
+public sealed class CompetingConsolidatorTests(PlatformServers servers)
+{
+    [Fact]
+    public async Task Three_consolidators_never_process_the_same_row()
+    {
+        const int stones = 2_500;
+        var database = await servers.CreateDatabaseAsync();
+        await using var topology = await ProcessTopology.StartAsync(
+            database.ConnectionString, servers.Redis.ConnectionString, stones, consolidationBatch: 100, consolidators: 3);
+
+        var runId = await topology.StartRunAsync();
+        await Eventually.TrueAsync(async () => (await topology.RunAsync(runId))?.Status is "completed" or "failed",
+            TimeSpan.FromMinutes(3), "the run finishes");
+
+        (await topology.RunAsync(runId))!.Status.ShouldBe("completed");
+        (await topology.ScalarAsync<long>("SELECT consolidation_processed + consolidation_failed FROM pipeline_runs WHERE id = @runId", new { runId })).ShouldBe(stones);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(stones);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds")).ShouldBe(stones);
+        (await topology.ScalarAsync<int>("SELECT count(DISTINCT claimed_by) FROM raw_items")).ShouldBeGreaterThanOrEqualTo(1);
+    }
+}
