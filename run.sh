@@ -108,8 +108,8 @@ fi
 API_KEY="$(cat "$KEY_FILE")"
 DEMO_FEED_ID="$(grep '^DEMO_FEED_ID=' <<<"$SEED_OUTPUT" | cut -d= -f2)"
 
-start() { # name dll port
-  dotnet "$(bin "$2")" --urls "http://127.0.0.1:$3" >"$LOGS/$1.log" 2>&1 &
+start() { # name dll port — run from its output folder, so its appsettings.json is the content root's
+  (cd "$(dirname "$(bin "$2")")" && exec dotnet "$(bin "$2")" --urls "http://127.0.0.1:$3") >"$LOGS/$1.log" 2>&1 &
   PIDS+=($!)
 }
 OTEL_SERVICE_NAME=feedsim Simulator__Size="${PLATFORM_DEMO_STONES:-20000}" start feedsim Platform.FeedSimulator "$FEEDSIM_PORT"
@@ -131,8 +131,11 @@ wait_ready worker "http://127.0.0.1:$WORKER_PORT/health/ready"
 # The catalog fills on its own: the first start of a fresh platform runs the demo feed once.
 RUNS="$(curl -s -H "X-API-Key: $API_KEY" "http://127.0.0.1:$API_PORT/api/v1/runs?limit=1" || true)"
 if grep -q '"items":\[\]' <<<"$RUNS"; then
-  curl -s -o /dev/null -X POST -H "X-API-Key: $API_KEY" "http://127.0.0.1:$API_PORT/api/v1/feeds/$DEMO_FEED_ID/runs" \
-    && echo "Started a first full run of the demo feed ($DEMO_FEED_ID)."
+  if curl -sf -o /dev/null -X POST -H "X-API-Key: $API_KEY" "http://127.0.0.1:$API_PORT/api/v1/feeds/$DEMO_FEED_ID/runs"; then
+    echo "Started a first full run of the demo feed ($DEMO_FEED_ID)."
+  else
+    echo "Could not start the first run of the demo feed; see $LOGS/api.log" >&2
+  fi
 fi
 
 READY_JSON="$(curl -s "http://127.0.0.1:$API_PORT/health/ready" || true)"

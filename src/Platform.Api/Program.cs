@@ -23,7 +23,7 @@ app.MapDefaultEndpoints();
 app.MapStatusApi();
 app.MapOrganizationApi();
 app.MapRunsApi();
-app.MapUnknownRoutes();
+app.MapPricingRulesApi();
 
 await app.RunAsync();
 return 0;

@@ -17,6 +17,7 @@ public static class InfrastructureExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<Pricing.PricingRuleRepository>();
         return services;
     }
 }

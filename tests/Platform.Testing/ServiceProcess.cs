@@ -35,7 +35,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async Task StartAsync(TimeSpan? readyTimeout = null)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The output folder is the content root, so the service reads its own appsettings.json as in production.
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(_dll)!,
+        };
         info.ArgumentList.Add(_dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(Url);

@@ -24,18 +24,18 @@ public static class ErrorHandling
             }
         });
 
-    /// <summary>Exception handler (500 as problem+json, no internals) and problem bodies for bare status codes.</summary>
+    /// <summary>
+    /// Exception handler (problem+json, no internals) and problem bodies for bare status codes, so an unknown path
+    /// (404), a wrong method (405) or content type (415) answers with a catalogue code too. A bad request that the
+    /// framework raises as an exception (malformed JSON in Development) keeps its 400; anything else is a 500.
+    /// </summary>
     public static WebApplication UsePlatformErrors(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = _ => StatusCodes.Status500InternalServerError });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
-        return app;
-    }
-
-    /// <summary>Unknown paths answer a catalogue 404 rather than an empty body.</summary>
-    public static WebApplication MapUnknownRoutes(this WebApplication app)
-    {
-        app.MapFallback(() => ApiProblem.Result(ErrorCatalog.RouteNotFound)).AllowAnonymous();
         return app;
     }
 

@@ -21,6 +21,9 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition ValidationFailed = new("VALIDATION_FAILED", 400, "The request is not valid",
         "Correct the fields listed in 'errors' and send the request again.");
 
+    public static readonly ErrorDefinition UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported content type",
+        "Send the body as JSON with 'Content-Type: application/json'.");
+
     public static readonly ErrorDefinition Internal = new("INTERNAL_ERROR", 500, "Unexpected error",
         "Retry later; if it persists, report the traceId to the operator.");
 
@@ -37,5 +40,5 @@ public static class ErrorCatalog
         "Check the run's status (GET /api/v1/runs/{id}); 'detail' says what it is waiting for.");
 
     public static IReadOnlyList<ErrorDefinition> All { get; } =
-        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled, RunStateConflict];
+        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled, RunStateConflict];
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,8 @@ public static class MessagingExtensions
     public static IServiceCollection AddPostgresMessaging(this IServiceCollection services)
     {
         DapperConventions.Apply();
-        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateOnStart();
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName)
+            .PostConfigure<IConfiguration>(InheritDefaults).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PostgresQueueStore>();
@@ -34,6 +36,17 @@ public static class MessagingExtensions
         services.TryAddScoped<THandler>();
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueConsumer<THandler>>(sp, queue));
         return services;
+    }
+
+    /// <summary>A queue's section overrides <c>Messaging:Defaults</c> key by key rather than replacing it whole.</summary>
+    private static void InheritDefaults(MessagingOptions options, IConfiguration configuration)
+    {
+        foreach (var queue in configuration.GetSection($"{MessagingOptions.SectionName}:Queues").GetChildren())
+        {
+            var merged = options.Defaults.Clone();
+            queue.Bind(merged);
+            options.Queues[queue.Key] = merged;
+        }
     }
 
     private sealed class MessagingOptionsValidator : IValidateOptions<MessagingOptions>

@@ -58,6 +58,8 @@ public sealed class QueueOptions
     public double RetryBaseSeconds { get; set; } = 1;
     public double RetryMaxSeconds { get; set; } = 300;
 
+    public QueueOptions Clone() => (QueueOptions)MemberwiseClone();
+
     public IEnumerable<string> Validate(string path)
     {
         if (LeaseSeconds is < 1 or > 3600) yield return $"{path}:LeaseSeconds must be between 1 and 3600.";

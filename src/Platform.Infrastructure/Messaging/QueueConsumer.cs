@@ -52,7 +52,9 @@ public sealed partial class QueueConsumer<THandler>(
                 foreach (var message in claimed)
                 {
                     MessagingTelemetry.PickupDelay.Record(message.PickupDelay.TotalSeconds, MessagingTelemetry.Queue(queue));
-                    var task = ProcessAsync(message.Message).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
+                    // The consuming process's own limit decides, whatever the publisher's configuration said.
+                    var received = message.Message with { MaxAttempts = _queue.MaxAttempts };
+                    var task = ProcessAsync(received).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
                     lock (inFlight)
                     {
                         inFlight.Add(task);

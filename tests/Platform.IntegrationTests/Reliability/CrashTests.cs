@@ -3,7 +3,7 @@ using Platform.Infrastructure.Ingestion.Runs;
 namespace Platform.IntegrationTests.Reliability;
 
 /// <summary>
-/// Any process may die at any line (PLATFORM §12): kill -9 the ingest and consolidator workers at random moments
+/// Any process may die at any line (PLATFORM §12): kill -9 the scheduler, ingest and consolidator workers at random moments
 /// during runs, start them again, and the catalog is still exact, with no duplicated price history or events.
 /// CI runs a modest series; <c>PLATFORM_CRASH_KILLS=20 PLATFORM_CRASH_STONES=20000</c> runs the full one.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed class CrashTests(PlatformServers servers, ITestOutputHelper output
     private async Task<RunView> RunWithKillsAsync(ProcessTopology topology, Guid runId, Random random)
     {
         var deadline = DateTime.UtcNow + RunTimeout;
-        var budget = new Dictionary<string, int> { ["ingest"] = (Kills + 1) / 2, ["consolidator"] = Kills / 2 };
+        var budget = new Dictionary<string, int> { ["scheduler"] = 1, ["ingest"] = (Kills + 1) / 2, ["consolidator"] = Kills / 2 };
         while (DateTime.UtcNow < deadline)
         {
             var run = await topology.RunAsync(runId);
@@ -58,10 +58,10 @@ public sealed class CrashTests(PlatformServers servers, ITestOutputHelper output
             {
                 return run;
             }
-            var role = run?.Status switch { "running" => "ingest", "consolidating" => "consolidator", _ => null };
+            var role = run?.Status switch { "scanning" => "scheduler", "running" => "ingest", "consolidating" => "consolidator", _ => null };
             if (role is not null && budget[role] > 0)
             {
-                // Consolidation steps are short: strike it sooner than page ingestion.
+                // Scans and consolidation steps are short: strike them sooner than page ingestion.
                 await Task.Delay(role == "ingest" ? random.Next(100, 900) : random.Next(0, 150));
                 await topology.Workers[role].KillAsync();
                 budget[role]--;

@@ -172,14 +172,21 @@ public sealed partial class ConsolidationHandler(
                 ON CONFLICT (diamond_id, run_id, type) DO NOTHING
                 """, new { run.OrgId, run.FeedId, run.Id }, transaction, cancellationToken: cancellationToken));
         }
+        if (counts.AllCompleted)
+        {
+            // A forced run skipped its failed partitions: moving the watermark past them would hide their changes
+            // from every later incremental run.
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO feed_watermarks (feed_id, org_id, last_updated_at, last_run_id) VALUES (@FeedId, @OrgId, @UpdatedTo, @Id)
+                ON CONFLICT (feed_id) DO UPDATE SET last_updated_at = EXCLUDED.last_updated_at, last_run_id = EXCLUDED.last_run_id, updated_at = now()
+                """, new { run.OrgId, run.FeedId, run.Id, run.UpdatedTo }, transaction, cancellationToken: cancellationToken));
+        }
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO feed_watermarks (feed_id, org_id, last_updated_at, last_run_id) VALUES (@FeedId, @OrgId, @UpdatedTo, @Id)
-            ON CONFLICT (feed_id) DO UPDATE SET last_updated_at = EXCLUDED.last_updated_at, last_run_id = EXCLUDED.last_run_id, updated_at = now();
-
             INSERT INTO dataset_versions (org_id, feed_id, version) VALUES (@OrgId, @FeedId, 1)
             ON CONFLICT (org_id, feed_id) DO UPDATE SET version = dataset_versions.version + 1, updated_at = now();
 
-            UPDATE pipeline_runs SET phase = 'completed', completed_at = now(), watermark_after = @UpdatedTo WHERE id = @Id;
+            UPDATE pipeline_runs SET phase = 'completed', completed_at = now(),
+                   watermark_after = (SELECT last_updated_at FROM feed_watermarks WHERE feed_id = @FeedId) WHERE id = @Id;
             """, new { run.OrgId, run.FeedId, run.Id, run.UpdatedTo }, transaction, cancellationToken: cancellationToken));
     }
 

@@ -66,11 +66,11 @@ public sealed partial class PipelineMaintenance(
                 FOR UPDATE OF p SKIP LOCKED
             )
             UPDATE run_partitions p SET updated_at = now()
-            FROM candidates c, pipeline_runs r, feeds f
-            WHERE p.run_id = c.run_id AND p.partition_id = c.partition_id AND r.id = p.run_id AND f.id = r.feed_id
+            FROM candidates c, pipeline_runs r
+            WHERE p.run_id = c.run_id AND p.partition_id = c.partition_id AND r.id = p.run_id
             RETURNING p.run_id AS "RunId", p.partition_id AS "PartitionId", p.org_id AS "OrgId", r.feed_id AS "FeedId",
                       p.min_price AS "MinPrice", p.max_price AS "MaxPrice", p.next_offset AS "NextOffset",
-                      r.updated_from AS "UpdatedFrom", r.updated_to AS "UpdatedTo", f.page_size AS "PageSize"
+                      r.updated_from AS "UpdatedFrom", r.updated_to AS "UpdatedTo", coalesce(r.page_limit, 30) AS "PageSize"
             """, new { minutes = pipeline.Value.StalledPartitionMinutes, limit = options.Value.BatchSize }, transaction, cancellationToken: cancellationToken))).ToList();
         var stamp = time.GetUtcNow().ToUnixTimeMilliseconds();
         var pages = stalled

@@ -20,13 +20,12 @@ public sealed class RunControl(NpgsqlDataSource dataSource, IMessagePublisher pu
             {
                 return new RunControlResult(RunControlOutcome.Conflict, Reason: $"The run is {run.Phase}; only a running run has partitions to retry.");
             }
-            var feed = await FeedStore.FindAsync(connection, transaction, orgId, run.FeedId, cancellationToken);
             var retried = (await connection.QueryAsync<(string PartitionId, decimal MinPrice, decimal MaxPrice, int NextOffset)>(new CommandDefinition("""
                 UPDATE run_partitions SET failed = false, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now()
                 WHERE run_id = @runId AND failed
                 RETURNING partition_id, min_price, max_price, next_offset
                 """, new { runId }, transaction, cancellationToken: cancellationToken))).ToList();
-            var limit = Math.Clamp(feed?.PageSize ?? 30, 1, feed?.MaxPageSize ?? 50);
+            var limit = run.PageLimit ?? 30;
             var pages = retried.Select(p => new PageMessage(run.Id, orgId, run.FeedId, p.PartitionId, p.MinPrice, p.MaxPrice, run.UpdatedFrom, run.UpdatedTo, p.NextOffset, limit))
                 .Select(page => new OutgoingMessage(QueueNames.IngestPage, $"{page.MessageId}:manual:{Guid.NewGuid():N}", PipelineJson.Serialize(page)))
                 .ToList();

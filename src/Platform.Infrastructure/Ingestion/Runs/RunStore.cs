@@ -11,6 +11,7 @@ public sealed class RunRecord
     public required DateTimeOffset UpdatedFrom { get; init; }
     public required DateTimeOffset UpdatedTo { get; init; }
     public int? ExpectedPartitions { get; init; }
+    public int? PageLimit { get; init; }
 
     public bool IsFull => RunType == "full";
 }
@@ -26,7 +27,7 @@ public static class RunStore
 {
     private const string RunColumns = """
         id AS "Id", org_id AS "OrgId", feed_id AS "FeedId", run_type AS "RunType", phase AS "Phase",
-        updated_from AS "UpdatedFrom", updated_to AS "UpdatedTo", expected_partitions AS "ExpectedPartitions"
+        updated_from AS "UpdatedFrom", updated_to AS "UpdatedTo", expected_partitions AS "ExpectedPartitions", page_limit AS "PageLimit"
         """;
 
     public static Task<RunRecord?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orgId, Guid runId, bool forUpdate, CancellationToken cancellationToken) =>

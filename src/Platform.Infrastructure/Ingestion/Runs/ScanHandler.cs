@@ -25,6 +25,7 @@ public sealed partial class ScanHandler(
         RunRecord? run;
         FeedDefinition? feed;
         string? snapshot;
+        string overrides;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             run = await RunStore.FindAsync(connection, null, scan.OrgId, scan.RunId, forUpdate: false, cancellationToken);
@@ -33,6 +34,8 @@ public sealed partial class ScanHandler(
                 return MessageOutcome.Complete;
             }
             feed = await FeedStore.FindAsync(connection, null, run.OrgId, run.FeedId, cancellationToken);
+            overrides = await connection.QuerySingleAsync<string>(new CommandDefinition(
+                "SELECT heatmap_overrides::text FROM feeds WHERE id = @FeedId", new { run.FeedId }, cancellationToken: cancellationToken));
             snapshot = run.IsFull ? null : await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
                 "SELECT density_map::text FROM heatmap_snapshots WHERE feed_id = @FeedId AND base_query_hash = @hash",
                 new { run.FeedId, hash = BaseQueryHash }, cancellationToken: cancellationToken));
@@ -47,7 +50,7 @@ public sealed partial class ScanHandler(
         try
         {
             var adapter = adapters.Create(feed);
-            var scanner = new HeatmapScanner(run.IsFull ? new HeatmapOptions() : new HeatmapOptions().ForIncremental(), time);
+            var scanner = new HeatmapScanner(HeatmapSettings(overrides, run.IsFull), time);
             Task<long> Count(PriceRange range, CancellationToken ct) =>
                 adapter.CountAsync(new FeedQuery(range.Min, range.Max, run.UpdatedFrom, run.UpdatedTo), ct);
             var cached = snapshot is null ? null : JsonSerializer.Deserialize<HeatmapResult>(snapshot);
@@ -75,6 +78,7 @@ public sealed partial class ScanHandler(
             return;
         }
         var partitions = result.Partitions;
+        var limit = Math.Clamp(feed.PageSize, 1, Math.Min(feed.MaxPageSize, adapter.MaxPageSize));
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO run_partitions (run_id, partition_id, org_id, min_price, max_price, estimated_records)
             SELECT @runId, p, @orgId, lo, hi, n FROM UNNEST(@ids::text[], @mins::numeric[], @maxes::numeric[], @estimates::bigint[]) AS t(p, lo, hi, n)
@@ -89,9 +93,9 @@ public sealed partial class ScanHandler(
                 estimates = partitions.Select(p => p.EstimatedRecords).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE pipeline_runs SET phase = 'running', expected_partitions = @count, started_at = now(), heatmap_api_calls = @calls
+            UPDATE pipeline_runs SET phase = 'running', expected_partitions = @count, started_at = now(), heatmap_api_calls = @calls, page_limit = @limit
             WHERE id = @runId
-            """, new { runId = run.Id, count = partitions.Count, calls = result.Stats.ApiCalls }, transaction, cancellationToken: cancellationToken));
+            """, new { runId = run.Id, count = partitions.Count, calls = result.Stats.ApiCalls, limit }, transaction, cancellationToken: cancellationToken));
         if (run.IsFull)
         {
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -102,13 +106,31 @@ public sealed partial class ScanHandler(
                 """, new { run.FeedId, hash = BaseQueryHash, map = JsonSerializer.Serialize(result), total = result.TotalRecords, calls = result.Stats.ApiCalls },
                 transaction, cancellationToken: cancellationToken));
         }
-        var limit = Math.Clamp(feed.PageSize, 1, Math.Min(feed.MaxPageSize, adapter.MaxPageSize));
         var firstPages = partitions.Select(p => new PageMessage(run.Id, run.OrgId, run.FeedId, p.PartitionId, p.MinPrice, p.MaxPrice, run.UpdatedFrom, run.UpdatedTo, 0, limit))
             .Select(page => new OutgoingMessage(QueueNames.IngestPage, page.MessageId, PipelineJson.Serialize(page)))
             .ToList();
         await publisher.PublishAsync(transaction, firstPages, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The feed's <c>heatmap_overrides</c> over the defaults (PLATFORM §5.2); incremental runs cap workers at 10 unless overridden.</summary>
+    private static HeatmapOptions HeatmapSettings(string overridesJson, bool fullRun)
+    {
+        var defaults = fullRun ? new HeatmapOptions() : new HeatmapOptions().ForIncremental();
+        using var overrides = JsonDocument.Parse(overridesJson);
+        if (overrides.RootElement.ValueKind != JsonValueKind.Object || !overrides.RootElement.EnumerateObject().Any())
+        {
+            return defaults;
+        }
+        var merged = JsonSerializer.SerializeToNode(defaults, HeatmapJson)!.AsObject();
+        foreach (var property in overrides.RootElement.EnumerateObject())
+        {
+            merged[property.Name] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
+        }
+        return merged.Deserialize<HeatmapOptions>(HeatmapJson)!;
+    }
+
+    private static readonly JsonSerializerOptions HeatmapJson = new(JsonSerializerDefaults.Web);
 
     private async Task FailAsync(Guid runId, string error)
     {

@@ -1,0 +1,4 @@
+namespace Platform.Infrastructure.Pricing;
+
+/// <summary>Who makes a change to a pricing rule, for its audit entry: <c>key:&lt;id&gt;</c> and the request's trace id.</summary>
+public sealed record PricingRuleChange(string Actor, string? TraceId);

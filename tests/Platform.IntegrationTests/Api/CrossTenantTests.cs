@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.IntegrationTests.Api.Support;
+
+namespace Platform.IntegrationTests.Api;
+
+/// <summary>Organization B's key given organization A's ids: always 404 NOT_FOUND, never A's data, and nothing of A changes.</summary>
+public sealed class CrossTenantTests(PlatformServers servers)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_runs_and_pricing_rules_route_answers_404_for_another_organizations_ids()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        var a = api.ClientWith(api.A.AdminKey);
+        var runId = await RunsApiTests.StartRunAsync(a, api.A.FeedId);
+        var ruleId = await PricingRulesApiTests.CreateIdAsync(a, new { priority = 1, markupRatio = 1.1m });
+        var b = api.ClientWith(api.B.AdminKey);
+        var rule = JsonContent.Create(new { priority = 9, markupRatio = 9m });
+        var requests = new (HttpMethod Method, string Path, HttpContent? Body)[]
+        {
+            (HttpMethod.Post, $"/api/v1/feeds/{api.A.FeedId}/runs", JsonContent.Create(new { type = "full" })),
+            (HttpMethod.Get, $"/api/v1/runs/{runId}", null),
+            (HttpMethod.Get, $"/api/v1/runs/{runId}/partitions", null),
+            (HttpMethod.Post, $"/api/v1/runs/{runId}/retry-failed", null),
+            (HttpMethod.Post, $"/api/v1/runs/{runId}/consolidate", RunsApiTests.EmptyJson()),
+            (HttpMethod.Post, $"/api/v1/runs/{runId}/cancel", null),
+            (HttpMethod.Get, $"/api/v1/pricing-rules/{ruleId}", null),
+            (HttpMethod.Put, $"/api/v1/pricing-rules/{ruleId}", rule),
+            (HttpMethod.Delete, $"/api/v1/pricing-rules/{ruleId}", null),
+        };
+
+        foreach (var (method, path, body) in requests)
+        {
+            var response = await b.SendAsync(new HttpRequestMessage(method, path) { Content = body }, Ct);
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+            problem.GetRawText().ShouldNotContain(runId.ToString());
+            problem.GetRawText().ShouldNotContain(ruleId.ToString());
+        }
+
+        var run = await a.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{runId}", Ct);
+        run.GetProperty("status").GetString().ShouldBe("scanning");
+        var stored = await a.GetFromJsonAsync<JsonElement>($"/api/v1/pricing-rules/{ruleId}", Ct);
+        stored.GetProperty("priority").GetInt32().ShouldBe(1);
+        stored.GetProperty("active").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Filtering_runs_by_another_organizations_feed_finds_nothing()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        await RunsApiTests.StartRunAsync(api.ClientWith(api.A.AdminKey), api.A.FeedId);
+
+        var list = await api.ClientWith(api.B.AdminKey).GetFromJsonAsync<JsonElement>($"/api/v1/runs?feedId={api.A.FeedId}", Ct);
+
+        list.GetProperty("items").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task List_endpoints_show_only_the_callers_rows()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        var a = api.ClientWith(api.A.AdminKey);
+        var b = api.ClientWith(api.B.AdminKey);
+        var runA = await RunsApiTests.StartRunAsync(a, api.A.FeedId);
+        var runB = await RunsApiTests.StartRunAsync(b, api.B.FeedId);
+        var ruleA = await PricingRulesApiTests.CreateIdAsync(a, new { priority = 1, markupRatio = 1.1m });
+        var inactiveA = await PricingRulesApiTests.CreateIdAsync(a, new { priority = 2, markupRatio = 1.2m, active = false });
+        var ruleB = await PricingRulesApiTests.CreateIdAsync(b, new { priority = 1, markupRatio = 1.3m });
+
+        var runsOfB = (await b.GetFromJsonAsync<JsonElement>("/api/v1/runs", Ct)).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetGuid());
+        var rulesOfB = await PricingRulesApiTests.ListIdsAsync(b, "/api/v1/pricing-rules?includeInactive=true");
+        var rulesOfA = await PricingRulesApiTests.ListIdsAsync(a, "/api/v1/pricing-rules?includeInactive=true");
+
+        runsOfB.ShouldBe([runB]);
+        rulesOfB.ShouldBe([ruleB]);
+        rulesOfA.ShouldBe([ruleA, inactiveA]);
+        runA.ShouldNotBe(runB);
+    }
+}
