@@ -14,6 +14,7 @@ free_port() {
 
 export PLATFORM_HOME; PLATFORM_HOME="$(mktemp -d /tmp/platform-smoke.XXXXXX)"
 chmod 755 "$PLATFORM_HOME"   # the postgres user must reach its cluster inside
+export PLATFORM_DEMO_STONES=3000   # a small demo catalogue keeps the smoke test quick
 export PLATFORM_API_PORT PLATFORM_WORKER_PORT PLATFORM_FEEDSIM_PORT PLATFORM_PG_PORT PLATFORM_REDIS_PORT
 PLATFORM_API_PORT=$(free_port); PLATFORM_WORKER_PORT=$(free_port); PLATFORM_FEEDSIM_PORT=$(free_port)
 PLATFORM_PG_PORT=$(free_port); PLATFORM_REDIS_PORT=$(free_port)
@@ -51,6 +52,17 @@ run_once() { # label signal -> sets KEY and SECONDS_TO_READY
   grep -q '"redis"' <<<"$(body "$url/health/ready")" || fail "/health/ready lists no redis"
   grep -q '^# TYPE' <<<"$(body "$url/metrics")" || fail "/metrics is not Prometheus text"
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/organization")" = 401 ] || fail "no key must be 401"
+  if [ "$1" = first ]; then
+    # The first start runs the demo feed on its own: wait for the catalog to fill.
+    for _ in $(seq 1 240); do
+      runs="$(body -H "X-API-Key: $KEY" "$url/api/v1/runs?limit=1")"
+      grep -q '"status":"completed"' <<<"$runs" && break
+      grep -qE '"status":"(failed|partial|cancelled)"' <<<"$runs" && fail "the demo run ended badly: $runs"
+      sleep 0.5
+    done
+    grep -q "\"consolidationProcessed\":$PLATFORM_DEMO_STONES" <<<"$runs" || fail "the demo run did not fill the catalog: $runs"
+    echo "run $1: the demo run completed with $PLATFORM_DEMO_STONES stones"
+  fi
 
   kill "-$2" "$pid"
   wait "$pid" || true
