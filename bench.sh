@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmarks that print ratios against a baseline measured in the same run, on this machine (docs/performance.md).
+#
+#   ./bench.sh                          both benchmarks
+#   ./bench.sh ingest [--stones N]      simulator → catalog by the pipeline vs COPY + one INSERT … SELECT (default 200000)
+#   ./bench.sh queue [--messages N]     Postgres transport vs pgbench SKIP LOCKED dequeues (default 50000)
+#   ./bench.sh ingest --worker KEY=VALUE ...   pass a setting to the ingest worker, e.g. Pipeline__ConsolidationBatchSize=5000
+#   ./bench.sh queue --npgsql "No Reset On Close=true"   extra connection-string settings for the measured side
+#
+# Each benchmark starts its own throwaway Postgres cluster (and Redis, feed simulator and worker for ingest) and
+# stops them again, also on failure or Ctrl+C. The last line of each benchmark is machine-readable.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+case "${1:-all}" in
+  -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+  ingest|queue|all|--*) ;;
+  *) echo "bench.sh: unknown benchmark '$1' (ingest, queue or nothing for both)" >&2; exit 2 ;;
+esac
+
+ensure_postgres
+ensure_redis
+
+echo "Building Platform.NoAppHost.slnf (Release)..."
+mkdir -p artifacts
+if ! dotnet build Platform.NoAppHost.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >artifacts/bench-build.log 2>&1; then
+  cat artifacts/bench-build.log
+  echo "bench.sh: build failed" >&2
+  exit 1
+fi
+
+exec dotnet bench/Platform.Benchmarks/bin/Release/net10.0/Platform.Benchmarks.dll "$@"

@@ -1,0 +1,47 @@
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// <c>ingest|queue|all [--stones N] [--messages N] [--worker KEY=VALUE]… [--npgsql SETTINGS]</c>. <c>--worker</c> passes a
+/// setting to the ingest worker process as an environment variable, e.g. <c>--worker Pipeline__ConsolidationBatchSize=5000</c>;
+/// <c>--npgsql</c> appends connection-string settings for the measured side (the worker, the queue consumers), e.g.
+/// <c>--npgsql "No Reset On Close=true"</c>. Baselines are never changed by either.
+/// </summary>
+public sealed record BenchArguments(
+    string Command, int Stones, int Messages, IReadOnlyDictionary<string, string> WorkerSettings, string NpgsqlSettings)
+{
+    public const string Usage =
+        "usage: Platform.Benchmarks <ingest|queue|all> [--stones N (200000)] [--messages N (50000)] [--worker KEY=VALUE]... [--npgsql SETTINGS]";
+
+    /// <summary>The deadline of one invocation, both benchmarks included.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
+
+    public bool Runs(string benchmark) => Command == "all" || Command == benchmark;
+
+    public static BenchArguments? Parse(IReadOnlyList<string> args)
+    {
+        var first = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? 1 : 0;
+        var command = first == 1 ? args[0] : "all";
+        if (command is not ("ingest" or "queue" or "all"))
+        {
+            return null;
+        }
+        int stones = 200_000, messages = 50_000;
+        var worker = new Dictionary<string, string>(StringComparer.Ordinal);
+        var npgsql = "";
+        for (var i = first; i < args.Count; i += 2)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : "";
+            switch (args[i])
+            {
+                case "--stones" when int.TryParse(value, out stones) && stones > 0:
+                case "--messages" when int.TryParse(value, out messages) && messages >= 4:
+                case "--npgsql" when (npgsql = value).Length > 0:
+                case "--worker" when value.Split('=', 2) is [{ Length: > 0 } key, var setting] && worker.TryAdd(key, setting):
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return new BenchArguments(command, stones, messages, worker, npgsql);
+    }
+}
