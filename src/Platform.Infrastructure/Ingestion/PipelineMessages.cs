@@ -22,10 +22,15 @@ public sealed record PageMessage(
     public PageMessage Next(int offset) => this with { Offset = offset };
 }
 
-/// <summary>One consolidation step of a run. Id <c>consolidate:{runId}:{step}</c>.</summary>
-public sealed record ConsolidateMessage(Guid RunId, Guid OrgId, bool Force, int Step)
+/// <summary>
+/// One consolidation step of a run, on one of its parallel chains. Id <c>consolidate:{runId}:{step}</c> on chain 0
+/// and <c>consolidate:{runId}:c{chain}:{step}</c> on the others.
+/// </summary>
+public sealed record ConsolidateMessage(Guid RunId, Guid OrgId, bool Force, int Step, int Chain = 0)
 {
-    public string MessageId => $"consolidate:{RunId}:{Step}";
+    public string MessageId => Chain == 0 ? $"consolidate:{RunId}:{Step}" : $"consolidate:{RunId}:c{Chain}:{Step}";
+
+    public ConsolidateMessage Next() => this with { Step = Step + 1 };
 }
 
 public static class PipelineJson

@@ -14,8 +14,11 @@ public sealed class PipelineOptions
     /// <summary>Catalog rows per upsert statement.</summary>
     public int UpsertChunkSize { get; set; } = 500;
 
-    /// <summary>Claims older than this return to pending (a safety net: claims commit with their effects).</summary>
-    public int ClaimTtlMinutes { get; set; } = 30;
+    /// <summary>
+    /// Chains of consolidation steps that work on one run at once, each claiming its own rows (ADR 0014). More chains
+    /// use more cores and connections; the consolidate queue's concurrency over all workers caps how many really run.
+    /// </summary>
+    public int ConsolidationChains { get; set; } = 2;
 
     /// <summary>Page attempts before a partition is marked failed.</summary>
     public int MaxPartitionAttempts { get; set; } = 5;
@@ -33,7 +36,7 @@ public sealed class PipelineOptions
         if (IncrementalOverlapMinutes is < 0 or > 1440) yield return $"{SectionName}:IncrementalOverlapMinutes must be between 0 and 1440.";
         if (ConsolidationBatchSize is < 1 or > 50_000) yield return $"{SectionName}:ConsolidationBatchSize must be between 1 and 50000.";
         if (UpsertChunkSize is < 1 or > 10_000) yield return $"{SectionName}:UpsertChunkSize must be between 1 and 10000.";
-        if (ClaimTtlMinutes is < 1 or > 1440) yield return $"{SectionName}:ClaimTtlMinutes must be between 1 and 1440.";
+        if (ConsolidationChains is < 1 or > 32) yield return $"{SectionName}:ConsolidationChains must be between 1 and 32.";
         if (MaxPartitionAttempts is < 1 or > 100) yield return $"{SectionName}:MaxPartitionAttempts must be between 1 and 100.";
         if (PartitionRetryBaseSeconds is < 1 or > 3600) yield return $"{SectionName}:PartitionRetryBaseSeconds must be between 1 and 3600.";
         if (PartitionRetryMaxSeconds < PartitionRetryBaseSeconds || PartitionRetryMaxSeconds > 86_400) yield return $"{SectionName}:PartitionRetryMaxSeconds must be between PartitionRetryBaseSeconds and 86400.";

@@ -26,7 +26,7 @@ public sealed class CrashTests(PlatformServers servers, ITestOutputHelper output
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds WHERE status = 'active'")).ShouldBe(Stones);
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(Stones);
         (await topology.ScalarAsync<int>("SELECT count(*) FROM price_history")).ShouldBe(0);
-        (await topology.ScalarAsync<int>("SELECT count(*) FROM raw_items WHERE consolidation_status <> 'done'")).ShouldBe(0);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_backlog")).ShouldBe(0);
         (await topology.ScalarAsync<long>("SELECT consolidation_processed FROM pipeline_runs WHERE id = @Id", new { full.Id })).ShouldBe(Stones);
 
         var changed = await topology.MutatePricesAsync(0.02, seed: 11);

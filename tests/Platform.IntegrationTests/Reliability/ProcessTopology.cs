@@ -70,6 +70,8 @@ public sealed class ProcessTopology : IAsyncDisposable
             ["Messaging__Queues__ingest.scan__LeaseSeconds"] = "10",
             ["Messaging__Defaults__RetryBaseSeconds"] = "0.2",
             ["Pipeline__ConsolidationBatchSize"] = consolidationBatch.ToString(),
+            // At least one chain per consolidator process, so competing processes really share a run.
+            ["Pipeline__ConsolidationChains"] = Math.Max(2, consolidators).ToString(),
         };
         // Worker name → role; extra consolidators are "consolidator2", "consolidator3", ….
         var roles = new Dictionary<string, string> { ["scheduler"] = "scheduler", ["ingest"] = "ingest" };

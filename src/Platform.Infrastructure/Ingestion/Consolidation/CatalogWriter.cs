@@ -22,9 +22,10 @@ public static class CatalogWriter
                  price_per_carat, retail_price, markup_ratio, rating, pricing_rule_id, availability, certificate_lab, certificate_number,
                  image_url, video_url, supplier_name, source_updated_at, new_id)
         ), previous AS (
+            -- Probed by key: a join with input lets stale statistics choose a hash join over the feed's whole catalog.
             SELECT d.id, d.supplier_stone_id, d.feed_price, d.retail_price, d.availability, d.status
-            FROM diamonds d JOIN input i ON i.supplier_stone_id = d.supplier_stone_id
-            WHERE d.org_id = @orgId AND d.feed_id = @feedId
+            FROM diamonds d
+            WHERE d.org_id = @orgId AND d.feed_id = @feedId AND d.supplier_stone_id = ANY(@ids::text[])
         ), upserted AS (
             INSERT INTO diamonds (id, org_id, feed_id, supplier_stone_id, offer_id, shape, carats, color, clarity, cut, polish, symmetry,
                                   fluorescence, lab_grown, feed_price, price_per_carat, retail_price, markup_ratio, rating, pricing_rule_id,

@@ -7,12 +7,15 @@ using Platform.Infrastructure.Messaging;
 namespace Platform.Infrastructure.Ingestion.Consolidation;
 
 /// <summary>
-/// Consolidates a run in bounded steps (PLATFORM §5.5). Each step is one transaction under the run's row lock:
-/// claim up to <see cref="PipelineOptions.ConsolidationBatchSize"/> pending raw rows (<c>SKIP LOCKED</c>), map and
-/// price them, upsert the catalog with its price history and events, mark the rows done or failed, checkpoint
-/// the run's counts and enqueue the next step. Claims commit together with their effects, so a crash leaves no
-/// half-done step and no stuck claim. The last step soft-deletes what a clean full run did not see, advances the
-/// watermark to the run's frozen <c>updated_to</c> and bumps the tenant's dataset version.
+/// Consolidates a run in bounded steps (PLATFORM §5.5, ADR 0014). Entering consolidation takes the run's row lock,
+/// checks the partitions and starts <see cref="PipelineOptions.ConsolidationChains"/> chains of steps. Each step is
+/// one transaction under a shared lock on the run: claim up to <see cref="PipelineOptions.ConsolidationBatchSize"/>
+/// rows of the feed's <c>consolidation_backlog</c> (<c>DELETE … SKIP LOCKED</c>, so chains never share a row), map
+/// and price them, upsert the catalog with its price history and events, add to the run's counts and enqueue the
+/// chain's next step. A claim commits with its effects, so a crash leaves no half-done step and no stuck claim.
+/// A chain that finds nothing left takes the run's exclusive lock, which waits for the other chains' open steps,
+/// and finishes the run: soft deletes of a full run, the watermark at the frozen <c>updated_to</c>, the tenant's
+/// dataset version.
 /// </summary>
 public sealed partial class ConsolidationHandler(
     NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, IMessagePublisher publisher, IOptions<PipelineOptions> options,
@@ -25,78 +28,34 @@ public sealed partial class ConsolidationHandler(
             return MessageOutcome.DeadLetter("Not a consolidate message.");
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var run = await RunStore.FindAsync(connection, transaction, step.OrgId, step.RunId, forUpdate: true, cancellationToken);
-        if (run is null || !await EnterConsolidationAsync(connection, transaction, run, step, cancellationToken))
+        var run = await RunStore.FindAsync(connection, null, step.OrgId, step.RunId, RunLock.None, cancellationToken);
+        var consolidating = run?.Phase switch
         {
-            await transaction.CommitAsync(cancellationToken);
-            return MessageOutcome.Complete;
-        }
-        var feed = await FeedStore.FindAsync(connection, transaction, run.OrgId, run.FeedId, cancellationToken);
-        if (feed is null)
+            "consolidating" => true,
+            "running" => await EnterConsolidationAsync(connection, step, cancellationToken),
+            _ => false,
+        };
+        if (consolidating)
         {
-            await RunStore.FailAsync(connection, transaction, run.Id, "The feed no longer exists.", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return MessageOutcome.Complete;
+            await StepAsync(connection, step, cancellationToken);
         }
-
-        var settings = options.Value;
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE raw_items SET consolidation_status = 'pending', claimed_at = NULL, claimed_by = NULL
-            WHERE feed_id = @FeedId AND org_id = @OrgId AND consolidation_status = 'processing' AND claimed_at < now() - make_interval(mins => @ttl)
-            """, new { run.FeedId, run.OrgId, ttl = settings.ClaimTtlMinutes }, transaction, cancellationToken: cancellationToken));
-        var claimed = (await connection.QueryAsync<RawRow>(new CommandDefinition("""
-            WITH next AS (
-                SELECT id FROM raw_items
-                WHERE feed_id = @FeedId AND org_id = @OrgId AND consolidation_status = 'pending'
-                ORDER BY id LIMIT @batch
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE raw_items r SET consolidation_status = 'processing', claimed_at = now(), claimed_by = @claimedBy
-            FROM next WHERE r.id = next.id
-            RETURNING r.id AS "Id", r.supplier_stone_id AS "SupplierStoneId", r.offer_id AS "OfferId",
-                      r.source_updated_at AS "SourceUpdatedAt", r.payload::text AS "Payload"
-            """, new { run.FeedId, run.OrgId, batch = settings.ConsolidationBatchSize, claimedBy = $"{Environment.MachineName}:{Environment.ProcessId}" },
-            transaction, cancellationToken: cancellationToken))).ToList();
-
-        if (claimed.Count == 0)
-        {
-            await FinishAsync(connection, transaction, run, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            LogCompleted(run.Id);
-            return MessageOutcome.Complete;
-        }
-
-        var (done, failed) = await ProcessAsync(connection, transaction, run, feed, claimed, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE pipeline_runs SET consolidation_processed = consolidation_processed + @done, consolidation_failed = consolidation_failed + @failed
-            WHERE id = @Id
-            """, new { run.Id, done, failed }, transaction, cancellationToken: cancellationToken));
-        var next = step with { Step = step.Step + 1 };
-        await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestConsolidate, next.MessageId, PipelineJson.Serialize(next))], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        PipelineTelemetry.ItemsConsolidated.Add(done, new KeyValuePair<string, object?>("outcome", "done"));
-        PipelineTelemetry.ItemsConsolidated.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
         return MessageOutcome.Complete;
     }
 
     /// <summary>
-    /// Moves a finished run into consolidation. A run with failed partitions is refused unless forced; a run still
-    /// ingesting waits (its last partition enqueues consolidation again).
+    /// Moves a finished run into consolidation and starts the other chains. A run with failed partitions is refused
+    /// unless forced; a run still ingesting waits (its last partition enqueues consolidation again).
     /// </summary>
-    private async Task<bool> EnterConsolidationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, ConsolidateMessage step, CancellationToken cancellationToken)
+    private async Task<bool> EnterConsolidationAsync(NpgsqlConnection connection, ConsolidateMessage step, CancellationToken cancellationToken)
     {
-        if (run.Phase == "consolidating")
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var run = await RunStore.FindAsync(connection, transaction, step.OrgId, step.RunId, RunLock.Update, cancellationToken);
+        if (run?.Phase != "running")
         {
-            return true;
-        }
-        if (run.Phase != "running")
-        {
-            return false;
+            return run?.Phase == "consolidating";
         }
         var counts = await RunStore.CountPartitionsAsync(connection, transaction, run.Id, cancellationToken);
-        var ready = counts.AllCompleted || (step.Force && counts.AllSettled);
-        if (!ready)
+        if (!counts.AllCompleted && !(step.Force && counts.AllSettled))
         {
             if (counts.AllSettled)
             {
@@ -104,10 +63,103 @@ public sealed partial class ConsolidationHandler(
             }
             return false;
         }
+        // The backlog was last analyzed when it was small or empty; fresh statistics keep the claims on the index.
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE pipeline_runs SET phase = 'consolidating', consolidation_started_at = now(), consolidation_forced = @Force WHERE id = @Id
+            UPDATE pipeline_runs SET phase = 'consolidating', consolidation_started_at = now(), consolidation_forced = @Force WHERE id = @Id;
+            ANALYZE consolidation_backlog;
             """, new { run.Id, step.Force }, transaction, cancellationToken: cancellationToken));
+        var chains = Enumerable.Range(1, options.Value.ConsolidationChains - 1)
+            .Select(chain => new ConsolidateMessage(run.Id, run.OrgId, step.Force, Step: 0, chain))
+            .Select(m => new OutgoingMessage(QueueNames.IngestConsolidate, m.MessageId, PipelineJson.Serialize(m)))
+            .ToList();
+        await publisher.PublishAsync(transaction, chains, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    private async Task StepAsync(NpgsqlConnection connection, ConsolidateMessage step, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var run = await RunStore.FindAsync(connection, transaction, step.OrgId, step.RunId, RunLock.KeyShare, cancellationToken);
+        if (run?.Phase != "consolidating")
+        {
+            return;
+        }
+        var claimed = await ClaimAsync(connection, transaction, run, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            // Finishing needs the exclusive lock; upgrading the shared one could deadlock with another chain doing the same.
+            await transaction.RollbackAsync(cancellationToken);
+            await FinishAsync(connection, step, cancellationToken);
+            return;
+        }
+        var feed = await FeedStore.FindAsync(connection, transaction, run.OrgId, run.FeedId, cancellationToken);
+        if (feed is null)
+        {
+            await RunStore.FailAsync(connection, transaction, run.Id, "The feed no longer exists.", cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
+
+        var (done, failed) = await ProcessAsync(connection, transaction, run, feed, claimed, cancellationToken);
+        // Last before the commit: concurrent chains queue on this row update, so it is held for as short as possible.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE pipeline_runs SET consolidation_processed = consolidation_processed + @done, consolidation_failed = consolidation_failed + @failed
+            WHERE id = @Id
+            """, new { run.Id, done, failed }, transaction, cancellationToken: cancellationToken));
+        var next = step.Next();
+        await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestConsolidate, next.MessageId, PipelineJson.Serialize(next))], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        PipelineTelemetry.ItemsConsolidated.Add(done, new KeyValuePair<string, object?>("outcome", "done"));
+        PipelineTelemetry.ItemsConsolidated.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
+    }
+
+    private async Task<List<RawRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<RawRow>(new CommandDefinition("""
+            WITH claimed AS (
+                DELETE FROM consolidation_backlog b
+                WHERE b.raw_item_id IN (
+                    SELECT raw_item_id FROM consolidation_backlog
+                    WHERE feed_id = @FeedId AND org_id = @OrgId AND failed_at IS NULL
+                    ORDER BY raw_item_id LIMIT @batch
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING b.raw_item_id
+            )
+            SELECT r.id AS "Id", r.supplier_stone_id AS "SupplierStoneId", r.offer_id AS "OfferId",
+                   r.source_updated_at AS "SourceUpdatedAt", r.payload::text AS "Payload"
+            FROM raw_items r
+            WHERE r.id = ANY(ARRAY(SELECT raw_item_id FROM claimed)) AND r.org_id = @OrgId
+            """, new { run.FeedId, run.OrgId, batch = options.Value.ConsolidationBatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
+
+    /// <summary>
+    /// Finishes the run once no chain has work left. The exclusive lock waits for the other chains' open steps; a
+    /// step that rolled back returned its rows to the backlog, so this chain goes on instead of finishing.
+    /// </summary>
+    private async Task FinishAsync(NpgsqlConnection connection, ConsolidateMessage step, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var run = await RunStore.FindAsync(connection, transaction, step.OrgId, step.RunId, RunLock.Update, cancellationToken);
+        if (run?.Phase != "consolidating")
+        {
+            return;
+        }
+        var remaining = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM consolidation_backlog WHERE feed_id = @FeedId AND org_id = @OrgId AND failed_at IS NULL)
+            """, new { run.FeedId, run.OrgId }, transaction, cancellationToken: cancellationToken));
+        if (remaining)
+        {
+            var next = step.Next();
+            await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestConsolidate, next.MessageId, PipelineJson.Serialize(next))], cancellationToken);
+        }
+        else
+        {
+            await CompleteRunAsync(connection, transaction, run, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (!remaining)
+        {
+            LogCompleted(run.Id);
+        }
     }
 
     private async Task<(int Done, int Failed)> ProcessAsync(
@@ -116,7 +168,6 @@ public sealed partial class ConsolidationHandler(
         var adapter = adapters.Create(feed);
         var pricing = await PricingRuleStore.LoadEngineAsync(connection, transaction, run.OrgId, cancellationToken);
         var rows = new List<CatalogRow>(claimed.Count);
-        var doneIds = new List<long>(claimed.Count);
         var failedIds = new List<long>();
         var errors = new List<string>();
         foreach (var raw in claimed)
@@ -126,7 +177,6 @@ public sealed partial class ConsolidationHandler(
                 var draft = adapter.Map(new RawStone(raw.SupplierStoneId, raw.OfferId, raw.SourceUpdatedAt, raw.Payload));
                 var price = pricing.Price(new StoneForPricing(draft.FeedPrice, draft.Carats, draft.Shape, draft.LabGrown, run.FeedId));
                 rows.Add(new CatalogRow(draft, price));
-                doneIds.Add(raw.Id);
             }
             catch (FeedMappingException e)
             {
@@ -139,21 +189,18 @@ public sealed partial class ConsolidationHandler(
         {
             await CatalogWriter.UpsertAsync(connection, transaction, run.OrgId, run.FeedId, run.Id, rows.GetRange(start, Math.Min(chunk, rows.Count - start)), cancellationToken);
         }
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE raw_items r SET consolidation_status = s.status, consolidated_at = now(), last_error = s.error
-            FROM UNNEST(@ids::bigint[], @statuses::text[], @errors::text[]) AS s(id, status, error)
-            WHERE r.id = s.id
-            """,
-            new
-            {
-                ids = doneIds.Concat(failedIds).ToArray(),
-                statuses = Enumerable.Repeat("done", doneIds.Count).Concat(Enumerable.Repeat("failed", failedIds.Count)).ToArray(),
-                errors = Enumerable.Repeat<string?>(null, doneIds.Count).Concat(errors).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
-        return (doneIds.Count, failedIds.Count);
+        if (failedIds.Count > 0)
+        {
+            // Back into the backlog, marked failed: not claimed again until the supplier changes the payload.
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO consolidation_backlog (raw_item_id, org_id, feed_id, failed_at, last_error)
+                SELECT id, @OrgId, @FeedId, now(), error FROM UNNEST(@ids::bigint[], @errors::text[]) AS f(id, error)
+                """, new { run.OrgId, run.FeedId, ids = failedIds.ToArray(), errors = errors.ToArray() }, transaction, cancellationToken: cancellationToken));
+        }
+        return (rows.Count, failedIds.Count);
     }
 
-    private static async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken)
+    private static async Task CompleteRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken)
     {
         var counts = await RunStore.CountPartitionsAsync(connection, transaction, run.Id, cancellationToken);
         if (run.IsFull && counts.AllCompleted)

@@ -91,7 +91,7 @@ public sealed partial class PageHandler(
     {
         // The run row lock serialises partition completions of one run, so the last one sees all the others
         // committed and exactly one of them enqueues consolidation.
-        var run = await RunStore.FindAsync(connection, transaction, page.OrgId, page.RunId, forUpdate: true, cancellationToken);
+        var run = await RunStore.FindAsync(connection, transaction, page.OrgId, page.RunId, RunLock.Update, cancellationToken);
         var counts = await RunStore.CountPartitionsAsync(connection, transaction, page.RunId, cancellationToken);
         LogPartitionCompleted(page.RunId, page.PartitionId, counts.Completed, counts.Total);
         if (run is { Phase: "running" } && counts.AllCompleted)

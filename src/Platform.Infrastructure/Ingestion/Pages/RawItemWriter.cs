@@ -5,31 +5,38 @@ using Platform.Domain.Ingestion.Feeds;
 namespace Platform.Infrastructure.Ingestion.Pages;
 
 /// <summary>
-/// Writes one page of supplier rows in one statement (<c>UNNEST</c>). An unchanged payload (same SHA-256) is a
-/// no-op, so it is not consolidated again; full runs still stamp <c>seen_run_id</c> so stones a full run did not
-/// see can be soft-deleted afterwards.
+/// Writes one page of supplier rows in one statement (<c>UNNEST</c>) and queues the new and changed ones in
+/// <c>consolidation_backlog</c> in the same statement. An unchanged payload (same SHA-256) is a no-op, so it is not
+/// consolidated again; full runs still stamp <c>seen_run_id</c> so stones a full run did not see can be
+/// soft-deleted afterwards. Returns the number of stones queued for consolidation.
 /// </summary>
 public static class RawItemWriter
 {
     private const string Changed = "(raw_items.payload_hash IS DISTINCT FROM EXCLUDED.payload_hash)";
 
+    // run_id moves to this run exactly when the payload changed (or the stone is new), so it tells which written
+    // rows need consolidating; a row that failed to map before gets another chance with its new payload.
     private static readonly string Sql = $"""
-            INSERT INTO raw_items (org_id, feed_id, supplier_stone_id, offer_id, run_id, seen_run_id, payload, payload_hash, source_updated_at)
-            SELECT @orgId, @feedId, s, o, @runId, @runId, p::jsonb, h, u
-            FROM UNNEST(@ids::text[], @offers::text[], @payloads::text[], @hashes::bytea[], @updated::timestamptz[]) AS t(s, o, p, h, u)
-            ON CONFLICT (org_id, feed_id, supplier_stone_id) DO UPDATE SET
-                offer_id             = EXCLUDED.offer_id,
-                payload              = CASE WHEN {Changed} THEN EXCLUDED.payload ELSE raw_items.payload END,
-                payload_hash         = EXCLUDED.payload_hash,
-                source_updated_at    = EXCLUDED.source_updated_at,
-                run_id               = CASE WHEN {Changed} THEN EXCLUDED.run_id ELSE raw_items.run_id END,
-                seen_run_id          = CASE WHEN @fullRun THEN EXCLUDED.seen_run_id ELSE raw_items.seen_run_id END,
-                consolidation_status = CASE WHEN {Changed} THEN 'pending' ELSE raw_items.consolidation_status END,
-                claimed_at           = CASE WHEN {Changed} THEN NULL ELSE raw_items.claimed_at END,
-                claimed_by           = CASE WHEN {Changed} THEN NULL ELSE raw_items.claimed_by END,
-                updated_at           = now()
-            WHERE raw_items.payload_hash IS DISTINCT FROM EXCLUDED.payload_hash
-               OR (@fullRun AND raw_items.seen_run_id IS DISTINCT FROM EXCLUDED.seen_run_id)
+            WITH written AS (
+                INSERT INTO raw_items (org_id, feed_id, supplier_stone_id, offer_id, run_id, seen_run_id, payload, payload_hash, source_updated_at)
+                SELECT @orgId, @feedId, s, o, @runId, @runId, p::jsonb, h, u
+                FROM UNNEST(@ids::text[], @offers::text[], @payloads::text[], @hashes::bytea[], @updated::timestamptz[]) AS t(s, o, p, h, u)
+                ON CONFLICT (org_id, feed_id, supplier_stone_id) DO UPDATE SET
+                    offer_id          = EXCLUDED.offer_id,
+                    payload           = CASE WHEN {Changed} THEN EXCLUDED.payload ELSE raw_items.payload END,
+                    payload_hash      = EXCLUDED.payload_hash,
+                    source_updated_at = EXCLUDED.source_updated_at,
+                    run_id            = CASE WHEN {Changed} THEN EXCLUDED.run_id ELSE raw_items.run_id END,
+                    seen_run_id       = CASE WHEN @fullRun THEN EXCLUDED.seen_run_id ELSE raw_items.seen_run_id END,
+                    updated_at        = now()
+                WHERE raw_items.payload_hash IS DISTINCT FROM EXCLUDED.payload_hash
+                   OR (@fullRun AND raw_items.seen_run_id IS DISTINCT FROM EXCLUDED.seen_run_id)
+                RETURNING id, run_id
+            )
+            INSERT INTO consolidation_backlog (raw_item_id, org_id, feed_id)
+            SELECT id, @orgId, @feedId FROM written WHERE run_id = @runId
+            ON CONFLICT (raw_item_id) DO UPDATE SET failed_at = NULL, last_error = NULL
+            WHERE consolidation_backlog.failed_at IS NOT NULL
             """;
 
     public static Task<int> UpsertAsync(

@@ -76,7 +76,7 @@ public sealed class RunControl(NpgsqlDataSource dataSource, IMessagePublisher pu
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var run = await RunStore.FindAsync(connection, transaction, orgId, runId, forUpdate: true, cancellationToken);
+        var run = await RunStore.FindAsync(connection, transaction, orgId, runId, RunLock.Update, cancellationToken);
         if (run is null)
         {
             return new RunControlResult(RunControlOutcome.NotFound);

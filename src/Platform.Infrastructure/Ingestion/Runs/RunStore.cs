@@ -23,6 +23,18 @@ public sealed record PartitionCounts(int Total, int Completed, int Failed)
     public bool AllSettled => Total > 0 && Completed + Failed == Total;
 }
 
+/// <summary>The row lock a read of a run takes (PostgreSQL row-level lock modes).</summary>
+public enum RunLock
+{
+    None,
+
+    /// <summary><c>FOR KEY SHARE</c>: concurrent consolidation steps share it and may still update the counters.</summary>
+    KeyShare,
+
+    /// <summary><c>FOR UPDATE</c>: waits for every other holder; phase changes take it.</summary>
+    Update,
+}
+
 public static class RunStore
 {
     private const string RunColumns = """
@@ -30,10 +42,17 @@ public static class RunStore
         updated_from AS "UpdatedFrom", updated_to AS "UpdatedTo", expected_partitions AS "ExpectedPartitions", page_limit AS "PageLimit"
         """;
 
-    public static Task<RunRecord?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orgId, Guid runId, bool forUpdate, CancellationToken cancellationToken) =>
+    public static Task<RunRecord?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid orgId, Guid runId, RunLock lockMode, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
-            $"SELECT {RunColumns} FROM pipeline_runs WHERE org_id = @orgId AND id = @runId{(forUpdate ? " FOR UPDATE" : "")}",
+            $"SELECT {RunColumns} FROM pipeline_runs WHERE org_id = @orgId AND id = @runId{LockClause(lockMode)}",
             new { orgId, runId }, transaction, cancellationToken: cancellationToken));
+
+    private static string LockClause(RunLock lockMode) => lockMode switch
+    {
+        RunLock.KeyShare => " FOR KEY SHARE",
+        RunLock.Update => " FOR UPDATE",
+        _ => "",
+    };
 
     public static Task<PartitionCounts> CountPartitionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, CancellationToken cancellationToken) =>
         connection.QuerySingleAsync<PartitionCounts>(new CommandDefinition("""

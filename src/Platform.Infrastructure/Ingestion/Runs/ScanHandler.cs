@@ -28,7 +28,7 @@ public sealed partial class ScanHandler(
         string overrides;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            run = await RunStore.FindAsync(connection, null, scan.OrgId, scan.RunId, forUpdate: false, cancellationToken);
+            run = await RunStore.FindAsync(connection, null, scan.OrgId, scan.RunId, RunLock.None, cancellationToken);
             if (run is not { Phase: "scanning" })
             {
                 return MessageOutcome.Complete;
@@ -72,7 +72,7 @@ public sealed partial class ScanHandler(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await RunStore.FindAsync(connection, transaction, run.OrgId, run.Id, forUpdate: true, cancellationToken);
+        var locked = await RunStore.FindAsync(connection, transaction, run.OrgId, run.Id, RunLock.Update, cancellationToken);
         if (locked is not { Phase: "scanning" })
         {
             return;
