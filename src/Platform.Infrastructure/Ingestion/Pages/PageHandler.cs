@@ -23,22 +23,17 @@ public sealed partial class PageHandler(
         {
             return MessageOutcome.DeadLetter("Not a page message.");
         }
-        FeedDefinition? feed;
-        bool fullRun;
+        PageContext? context;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            var state = await ReadStateAsync(connection, null, page, forUpdate: false, cancellationToken);
-            if (state is null || !state.Accepts(page))
-            {
-                return MessageOutcome.Complete;
-            }
-            fullRun = state.RunType == "full";
-            feed = await FeedStore.FindAsync(connection, null, page.OrgId, page.FeedId, cancellationToken);
+            context = await ReadContextAsync(connection, page, cancellationToken);
         }
-        if (feed is null)
+        // Duplicates and out-of-order pages are skipped before the supplier is asked; the compare-and-set below has the last word.
+        if (context is null || !context.State.Accepts(page))
         {
             return MessageOutcome.Complete;
         }
+        var (state, feed) = context;
 
         FeedPage fetched;
         try
@@ -52,25 +47,28 @@ public sealed partial class PageHandler(
             return MessageOutcome.Complete;
         }
 
+        var nextOffset = page.Offset + fetched.Items.Count;
+        var hasMore = fetched.Items.Count >= page.Limit;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var state = await ReadStateAsync(connection, transaction, page, forUpdate: true, cancellationToken);
-            if (state is null || !state.Accepts(page))
+            // The compare-and-set on next_offset comes first: it takes the partition's row lock, and a page whose
+            // offset is no longer next (a duplicate that won a race, a rescued copy) changes nothing and is skipped.
+            var advanced = await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE run_partitions p
+                SET next_offset = @nextOffset, completed = NOT @hasMore, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now()
+                FROM pipeline_runs r
+                WHERE p.run_id = @RunId AND p.partition_id = @PartitionId AND p.next_offset = @Offset AND NOT p.completed AND NOT p.failed
+                  AND r.id = p.run_id AND r.org_id = @OrgId AND r.phase = 'running'
+                """, new { page.RunId, page.OrgId, page.PartitionId, page.Offset, nextOffset, hasMore }, transaction, cancellationToken: cancellationToken));
+            if (advanced == 0)
             {
                 return MessageOutcome.Complete;
             }
             if (fetched.Items.Count > 0)
             {
-                await RawItemWriter.UpsertAsync(connection, transaction, page.OrgId, page.FeedId, page.RunId, fullRun, fetched.Items, cancellationToken);
+                await RawItemWriter.UpsertAsync(connection, transaction, page.OrgId, page.FeedId, page.RunId, state.RunType == "full", fetched.Items, cancellationToken);
             }
-            var nextOffset = page.Offset + fetched.Items.Count;
-            var hasMore = fetched.Items.Count >= page.Limit;
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE run_partitions
-                SET next_offset = @nextOffset, completed = NOT @hasMore, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now()
-                WHERE run_id = @RunId AND partition_id = @PartitionId AND next_offset = @Offset
-                """, new { page.RunId, page.PartitionId, page.Offset, nextOffset, hasMore }, transaction, cancellationToken: cancellationToken));
             if (hasMore)
             {
                 var next = page.Next(nextOffset);
@@ -143,13 +141,23 @@ public sealed partial class PageHandler(
         LogPageFailed(error, page.RunId, page.PartitionId, page.Offset, attempts ?? 0);
     }
 
-    private static Task<PartitionState?> ReadStateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PageMessage page, bool forUpdate, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<PartitionState>(new CommandDefinition($"""
-            SELECT p.next_offset AS "NextOffset", p.completed AS "Completed", p.failed AS "Failed", r.phase AS "Phase", r.run_type AS "RunType"
-            FROM run_partitions p JOIN pipeline_runs r ON r.id = p.run_id
+    /// <summary>The partition's state and the feed, in one round trip; null when the partition does not exist.</summary>
+    private static async Task<PageContext?> ReadContextAsync(NpgsqlConnection connection, PageMessage page, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<PartitionState, FeedDefinition, PageContext>(new CommandDefinition("""
+            SELECT p.next_offset AS "NextOffset", p.completed AS "Completed", p.failed AS "Failed", r.phase AS "Phase", r.run_type AS "RunType",
+                   f.id AS "Id", f.org_id AS "OrgId", f.adapter AS "Adapter", f.config::text AS "ConfigJson", f.secret_ref AS "SecretRef",
+                   f.page_size AS "PageSize", f.max_page_size AS "MaxPageSize", f.upstream_rps AS "UpstreamRps"
+            FROM run_partitions p
+            JOIN pipeline_runs r ON r.id = p.run_id
+            JOIN feeds f ON f.org_id = r.org_id AND f.id = r.feed_id
             WHERE p.run_id = @RunId AND p.partition_id = @PartitionId AND r.org_id = @OrgId
-            {(forUpdate ? "FOR UPDATE OF p" : "")}
-            """, new { page.RunId, page.PartitionId, page.OrgId }, transaction, cancellationToken: cancellationToken));
+            """, new { page.RunId, page.PartitionId, page.OrgId }, cancellationToken: cancellationToken),
+            (state, feed) => new PageContext(state, feed), splitOn: "Id");
+        return rows.FirstOrDefault();
+    }
+
+    private sealed record PageContext(PartitionState State, FeedDefinition Feed);
 
     private sealed class PartitionState
     {
