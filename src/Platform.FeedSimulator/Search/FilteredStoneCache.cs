@@ -2,11 +2,18 @@ namespace Platform.FeedSimulator.Search;
 
 /// <summary>
 /// A small LRU of filter → matching stone indices in createdAt order. A pipeline partition is
-/// paged with one filter many times, so every page after the first is a slice copy.
+/// paged with one filter many times, so every page after the first is a slice copy. A run cycles
+/// through all its partitions' filters (hundreds), so the entry limit must exceed that or every page
+/// recomputes its filter; the index limit bounds memory when filters are wide.
 /// </summary>
 internal sealed class FilteredStoneCache
 {
-    public const int Capacity = 128;
+    public const int Capacity = 2_048;
+
+    /// <summary>Stone indices held over all entries: 4 M × 4 bytes = 16 MB at most.</summary>
+    public const int MaxIndices = 4_000_000;
+
+    private int heldIndices;
 
     private readonly Lock gate = new();
     private readonly Dictionary<StoneFilter, LinkedListNode<(StoneFilter Filter, int[] Indices)>> entries = [];
@@ -47,12 +54,18 @@ internal sealed class FilteredStoneCache
             {
                 return;
             }
-            if (entries.Count >= Capacity && recency.Last is { } oldest)
+            if (indices.Length > MaxIndices)
+            {
+                return;
+            }
+            while ((entries.Count >= Capacity || heldIndices + indices.Length > MaxIndices) && recency.Last is { } oldest)
             {
                 entries.Remove(oldest.Value.Filter);
+                heldIndices -= oldest.Value.Indices.Length;
                 recency.RemoveLast();
             }
             entries[filter] = recency.AddFirst((filter, indices));
+            heldIndices += indices.Length;
         }
     }
 }
