@@ -26,7 +26,8 @@ public sealed record PriceHistoryQuery
             From = read.Timestamp("from"),
             To = read.Timestamp("to"),
             Limit = read.WholeNumber("limit", 1, MaxLimit) ?? DefaultLimit,
-            Cursor = read.Text("cursor"),
+            // Any length up to a sanity bound: a bad cursor is reported as INVALID_CURSOR by the codec, not as a field error.
+            Cursor = read.Text("cursor", maxLength: int.MaxValue),
         };
         if (parsed.From >= parsed.To)
         {

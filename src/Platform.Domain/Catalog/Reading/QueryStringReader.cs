@@ -38,7 +38,7 @@ public sealed class QueryStringReader
     }
 
     /// <summary>The one value of a parameter, null when absent or empty; a repeated parameter is an error.</summary>
-    public string? Text(string name)
+    public string? Text(string name, int maxLength = MaxValueLength)
     {
         if (!_query.TryGetValue(name, out var values) || values.All(string.IsNullOrWhiteSpace))
         {
@@ -50,9 +50,9 @@ public sealed class QueryStringReader
             return null;
         }
         var value = values[0]!.Trim();
-        if (value.Length > MaxValueLength)
+        if (value.Length > maxLength)
         {
-            Errors.Add(name, $"At most {MaxValueLength} characters.");
+            Errors.Add(name, $"At most {maxLength} characters.");
             return null;
         }
         return value;

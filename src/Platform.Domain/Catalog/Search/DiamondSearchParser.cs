@@ -51,7 +51,8 @@ public static class DiamondSearchParser
             Sort = sort,
             Descending = order is null ? DiamondSorts.DescendingByDefault(sort) : order == "desc",
             Limit = read.WholeNumber("limit", 1, DiamondSearchCriteria.MaxLimit) ?? DiamondSearchCriteria.DefaultLimit,
-            Cursor = read.Text("cursor"),
+            // Any length up to a sanity bound: a bad cursor is reported as INVALID_CURSOR by the codec, not as a field error.
+            Cursor = read.Text("cursor", maxLength: int.MaxValue),
         };
         if (criteria.CaratMin > criteria.CaratMax)
         {
