@@ -1,4 +1,5 @@
 using Platform.Api.Apis;
+using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
@@ -24,6 +25,7 @@ app.MapStatusApi();
 app.MapOrganizationApi();
 app.MapRunsApi();
 app.MapPricingRulesApi();
+app.MapDiamondsApi();
 
 await app.RunAsync();
 return 0;

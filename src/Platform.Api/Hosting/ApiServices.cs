@@ -1,5 +1,7 @@
+using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Infrastructure.Catalog;
 using Platform.Infrastructure.Database;
 using Platform.Infrastructure.Ingestion;
 
@@ -13,6 +15,8 @@ public static class ApiServices
         builder.AddRedisClient("cache");
         builder.Services.AddPlatformInfrastructure();
         builder.Services.AddIngestionCore();
+        builder.Services.AddCatalogReads();
+        builder.Services.AddCursorSigning();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();

@@ -39,6 +39,10 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition RunStateConflict = new("RUN_STATE_CONFLICT", 409, "The run cannot do that now",
         "Check the run's status (GET /api/v1/runs/{id}); 'detail' says what it is waiting for.");
 
+    public static readonly ErrorDefinition InvalidCursor = new("INVALID_CURSOR", 400, "The cursor is not valid",
+        "Pass the previous page's nextCursor unchanged, with the same filters and sort; after changing them, start again without a cursor.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
-        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled, RunStateConflict];
+        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled,
+         RunStateConflict, InvalidCursor];
 }

@@ -48,6 +48,31 @@ public sealed class CrossTenantTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task Diamond_routes_answer_404_for_another_organizations_stones_and_never_list_them()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        var stoneA = new SeedStone { Shape = "OVAL" };
+        await CatalogSeed.InsertAsync(api.Database, api.A, [stoneA]);
+        await CatalogSeed.InsertAsync(api.Database, api.B, [new SeedStone { Shape = "PEAR" }]);
+        var b = api.ClientWith(api.B.AdminKey);
+
+        foreach (var path in new[] { $"/api/v1/diamonds/{stoneA.Id}", $"/api/v1/diamonds/{stoneA.Id}/price-history" })
+        {
+            var problem = await (await b.GetAsync(path, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+            problem.GetRawText().ShouldNotContain(stoneA.Id.ToString());
+        }
+        var search = await b.GetFromJsonAsync<JsonElement>($"/api/v1/diamonds?shape=OVAL&feedId={api.A.FeedId}", Ct);
+        var everything = await b.GetFromJsonAsync<JsonElement>("/api/v1/diamonds", Ct);
+        var batch = await (await b.PostAsJsonAsync("/api/v1/diamonds:batchGet", new { ids = new[] { stoneA.Id } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        search.GetProperty("items").GetArrayLength().ShouldBe(0);
+        search.GetProperty("total").GetInt64().ShouldBe(0);
+        everything.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("shape").GetString()).ShouldBe(["PEAR"]);
+        batch.GetProperty("items").GetArrayLength().ShouldBe(0);
+        batch.GetProperty("notFound").EnumerateArray().Select(i => i.GetGuid()).ShouldBe([stoneA.Id]);
+    }
+
+    [Fact]
     public async Task Filtering_runs_by_another_organizations_feed_finds_nothing()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);

@@ -47,4 +47,19 @@ public sealed class ConfigurationValidationTests(PlatformServers servers)
 
         error.Message.ShouldContain("ConnectionStrings:platformdb");
     }
+
+    [Theory]
+    [InlineData(null, "Catalog:Cursor:SigningKey")]
+    [InlineData(Platform.Domain.Catalog.Paging.CursorSigningOptions.DevelopmentSigningKey, "development key")]
+    [InlineData("c2hvcnQ=", "at least 32 bytes")]
+    public async Task Outside_development_the_api_needs_its_own_cursor_signing_key(string? key, string expected)
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString,
+            new Dictionary<string, string?> { ["environment"] = "Production", ["Catalog:Cursor:SigningKey"] = key });
+
+        var error = Should.Throw<Exception>(() => api.CreateClient());
+
+        error.ToString().ShouldContain(expected);
+    }
 }

@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using Platform.Api.Authentication;
+using Platform.Api.Errors;
+using Platform.Domain.Catalog.History;
+using Platform.Domain.Catalog.Paging;
+using Platform.Domain.Catalog.Search;
+using Platform.Infrastructure.Catalog;
+
+namespace Platform.Api.Apis.Diamonds;
+
+/// <summary>
+/// Catalog reads (PLATFORM §6, catalog): search with keyset paging, one stone, its price history, and many stones by
+/// id. Only the caller's active stones are visible; anything else reads as absent (ADR 0020 for the cursors).
+/// </summary>
+public static class DiamondsApi
+{
+    public static IEndpointRouteBuilder MapDiamondsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember);
+        api.MapGet("/diamonds", SearchAsync).WithName("SearchDiamonds");
+        // A literal ':' is fine in a route segment: only '{…}' parameters give it meaning (constraints).
+        api.MapPost("/diamonds:batchGet", BatchGetAsync).WithName("BatchGetDiamonds");
+        api.MapGet("/diamonds/{id:guid}", GetAsync).WithName("GetDiamond");
+        api.MapGet("/diamonds/{id:guid}/price-history", PriceHistoryAsync).WithName("GetDiamondPriceHistory");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<DiamondList>, ProblemHttpResult>> SearchAsync(
+        HttpRequest request, ClaimsPrincipal user, DiamondSearch search, DiamondCursor cursors, CancellationToken cancellationToken)
+    {
+        var (criteria, errors) = DiamondSearchParser.Parse(QueryValues.Of(request));
+        if (!errors.IsEmpty)
+        {
+            return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors.ToDictionary());
+        }
+        var orgId = user.OrgId();
+        DiamondPosition? after = null;
+        if (criteria.Cursor is { } token && (after = cursors.Decode(orgId, criteria, token)) is null)
+        {
+            return InvalidCursor();
+        }
+        var page = await search.SearchAsync(orgId, criteria, after, cancellationToken);
+        var next = page.Next is { } position ? cursors.Encode(orgId, criteria, position) : null;
+        return TypedResults.Ok(new DiamondList(page.Items, next, page.Total, page.TotalIsEstimate));
+    }
+
+    private static async Task<Results<Ok<DiamondView>, ProblemHttpResult>> GetAsync(
+        Guid id, ClaimsPrincipal user, DiamondQueries diamonds, CancellationToken cancellationToken) =>
+        await diamonds.FindAsync(user.OrgId(), id, cancellationToken) is { } diamond ? TypedResults.Ok(diamond) : ApiProblem.Result(ErrorCatalog.NotFound);
+
+    private static async Task<Results<Ok<PriceHistoryPage>, ProblemHttpResult>> PriceHistoryAsync(
+        Guid id, HttpRequest request, ClaimsPrincipal user, DiamondQueries diamonds, PriceHistoryCursor cursors, CancellationToken cancellationToken)
+    {
+        var (query, errors) = PriceHistoryQuery.Parse(QueryValues.Of(request));
+        if (!errors.IsEmpty)
+        {
+            return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors.ToDictionary());
+        }
+        var scope = query.Scope(user.OrgId(), id);
+        PriceHistoryPosition? after = null;
+        if (query.Cursor is { } token && (after = cursors.Decode(scope, token)) is null)
+        {
+            return InvalidCursor();
+        }
+        if (await diamonds.PriceHistoryAsync(user.OrgId(), id, query, after, cancellationToken) is not { } entries)
+        {
+            return ApiProblem.Result(ErrorCatalog.NotFound);
+        }
+        if (entries.Count <= query.Limit)
+        {
+            return TypedResults.Ok(new PriceHistoryPage(entries, null));
+        }
+        var page = entries.Take(query.Limit).ToList();
+        return TypedResults.Ok(new PriceHistoryPage(page, cursors.Encode(scope, new PriceHistoryPosition(page[^1].ChangedAt, page[^1].Id))));
+    }
+
+    private static async Task<Results<Ok<DiamondBatch>, ProblemHttpResult>> BatchGetAsync(
+        BatchGetRequest request, ClaimsPrincipal user, DiamondQueries diamonds, CancellationToken cancellationToken)
+    {
+        var (ids, errors) = DiamondIdList.Parse(request.Ids);
+        if (!errors.IsEmpty)
+        {
+            return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors.ToDictionary());
+        }
+        var found = (await diamonds.FindManyAsync(user.OrgId(), ids, cancellationToken)).ToDictionary(diamond => diamond.Id);
+        return TypedResults.Ok(new DiamondBatch(
+            [.. ids.Where(found.ContainsKey).Select(id => found[id])],
+            [.. ids.Where(id => !found.ContainsKey(id))]));
+    }
+
+    private static ProblemHttpResult InvalidCursor() => ApiProblem.Result(ErrorCatalog.InvalidCursor,
+        "The cursor was altered, or was issued for other filters, another sort or another organization.",
+        new Dictionary<string, string[]> { ["cursor"] = ["Not a cursor of this search."] });
+}

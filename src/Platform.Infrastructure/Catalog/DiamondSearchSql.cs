@@ -1,0 +1,103 @@
+using Platform.Domain.Catalog.Paging;
+using Platform.Domain.Catalog.Search;
+
+namespace Platform.Infrastructure.Catalog;
+
+/// <summary>
+/// The SQL of one catalog search. Only filters the client sent become predicates (an <c>@x IS NULL OR …</c> chain
+/// would hide the selective ones from the planner); every value is a parameter and the sort expression comes from
+/// an allow-list, so no client text reaches the SQL. Each sort expression has a matching index (migration 0013).
+/// </summary>
+public sealed class DiamondSearchSql
+{
+    /// <summary>Totals are counted exactly up to this; beyond it the planner's estimate is reported.</summary>
+    public const int ExactTotalLimit = 10_000;
+
+    private DiamondSearchSql(string where, string keyExpression, bool descending, DynamicParameters parameters, bool hasPosition, int limit)
+    {
+        Where = where;
+        Parameters = parameters;
+        var direction = descending ? "DESC" : "ASC";
+        var seek = hasPosition ? $" AND ({keyExpression}, d.id) {(descending ? "<" : ">")} (@afterKey, @afterId)" : "";
+        Page = $"""
+            SELECT {DiamondView.Columns}, {keyExpression} AS sort_key
+            FROM diamonds d
+            WHERE {where}{seek}
+            ORDER BY {keyExpression} {direction}, d.id {direction}
+            LIMIT {limit + 1}
+            """;
+    }
+
+    /// <summary>The page query: <c>limit + 1</c> rows, the extra one only tells that a next page exists.</summary>
+    public string Page { get; }
+
+    /// <summary>The filters alone (no position), shared by the page, the capped count and the estimate.</summary>
+    public string Where { get; }
+
+    public string CappedCount => $"SELECT count(*) FROM (SELECT 1 FROM diamonds d WHERE {Where} LIMIT {ExactTotalLimit + 1}) AS capped";
+
+    public string Estimate => $"EXPLAIN (FORMAT JSON) SELECT 1 FROM diamonds d WHERE {Where}";
+
+    public DynamicParameters Parameters { get; }
+
+    public static DiamondSearchSql For(Guid orgId, DiamondSearchCriteria criteria, DiamondPosition? after)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("orgId", orgId);
+        var where = new List<string> { "d.org_id = @orgId", "d.status = 'active'" };
+        void Any(string column, string name, IReadOnlyList<string> values)
+        {
+            if (values.Count == 1)
+            {
+                // Equality rather than = ANY: it keeps the (org_id, shape, retail_price, id) index usable for ordered scans.
+                where.Add($"d.{column} = @{name}");
+                parameters.Add(name, values[0]);
+            }
+            else if (values.Count > 1)
+            {
+                where.Add($"d.{column} = ANY(@{name})");
+                parameters.Add(name, values.ToArray());
+            }
+        }
+        void Compare(string column, string op, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add($"d.{column} {op} @{name}");
+                parameters.Add(name, value);
+            }
+        }
+
+        Any("shape", "shapes", criteria.Shapes);
+        Any("color", "colors", criteria.Colors);
+        Any("clarity", "clarities", criteria.Clarities);
+        Any("cut", "cuts", criteria.Cuts);
+        Any("polish", "polishes", criteria.Polishes);
+        Any("symmetry", "symmetries", criteria.Symmetries);
+        Any("fluorescence", "fluorescences", criteria.Fluorescences);
+        Any("availability", "availabilities", criteria.Availabilities);
+        Compare("carats", ">=", "caratMin", criteria.CaratMin);
+        Compare("carats", "<=", "caratMax", criteria.CaratMax);
+        Compare("retail_price", ">=", "priceMin", criteria.PriceMin);
+        Compare("retail_price", "<=", "priceMax", criteria.PriceMax);
+        Compare("lab_grown", "=", "labGrown", criteria.LabGrown);
+        Compare("feed_id", "=", "feedId", criteria.FeedId);
+
+        if (after is not null)
+        {
+            parameters.Add("afterKey", after.Key);
+            parameters.Add("afterId", after.Id);
+        }
+        return new DiamondSearchSql(string.Join(" AND ", where), KeyExpression(criteria.Sort), criteria.Descending, parameters, after is not null, criteria.Limit);
+    }
+
+    /// <summary>The allow-list of sort expressions; each is non-null, so a row comparison on (key, id) is a total order.</summary>
+    private static string KeyExpression(DiamondSort sort) => sort switch
+    {
+        DiamondSort.Price => "d.retail_price",
+        DiamondSort.Carats => "d.carats",
+        DiamondSort.Color => "catalog_color_rank(d.color)",
+        DiamondSort.Clarity => "catalog_clarity_rank(d.clarity)",
+        _ => "d.created_at",
+    };
+}
