@@ -70,11 +70,15 @@ public sealed class ProcessTopology : IAsyncDisposable
             ["Messaging__Queues__ingest.scan__LeaseSeconds"] = "10",
             ["Messaging__Defaults__RetryBaseSeconds"] = "0.2",
             ["Pipeline__ConsolidationBatchSize"] = consolidationBatch.ToString(),
+            ["Pipeline__StalledPartitionMinutes"] = "1",
+            ["Maintenance__IntervalSeconds"] = "5",
             // At least one chain per consolidator process, so competing processes really share a run.
             ["Pipeline__ConsolidationChains"] = Math.Max(2, consolidators).ToString(),
         };
         // Worker name → role; extra consolidators are "consolidator2", "consolidator3", ….
-        var roles = new Dictionary<string, string> { ["scheduler"] = "scheduler", ["ingest"] = "ingest" };
+        // The scheduler process also runs maintenance: a message whose handler was killed on every one of its attempts
+        // is dead-lettered like any poison message, and the stalled-partition rescue is what recovers its work.
+        var roles = new Dictionary<string, string> { ["scheduler"] = "scheduler,maintenance", ["ingest"] = "ingest" };
         for (var i = 1; i <= consolidators; i++)
         {
             roles[i == 1 ? "consolidator" : $"consolidator{i}"] = "consolidator";
