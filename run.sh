@@ -145,6 +145,7 @@ cat <<INFO
 
 Platform is running (api readiness: ${READY:-unknown}).
   API             http://127.0.0.1:$API_PORT        (health: /health/ready, metrics: /metrics)
+  API reference   http://127.0.0.1:$API_PORT/docs   (OpenAPI: /openapi/v1.json)
   Worker          http://127.0.0.1:$WORKER_PORT
   Feed simulator  http://127.0.0.1:$FEEDSIM_PORT
   Postgres        127.0.0.1:$PG_PORT  database platformdb

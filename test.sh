@@ -25,6 +25,7 @@ started=$(date +%s)
 ensure_postgres || exit 1
 ensure_redis || exit 1
 ensure_curl || exit 1
+ensure_node || exit 1
 
 # The AppHost needs the Aspire SDK, which this machine's NuGet source may not carry.
 if timeout 300 dotnet restore AppHost/Platform.AppHost.csproj >"$ARTIFACTS/apphost-restore.log" 2>&1; then

@@ -29,3 +29,11 @@ ensure_redis() {
 ensure_curl() {
   command -v curl >/dev/null 2>&1 || apt_install curl
 }
+
+# Node and npm run the generated TypeScript client test (tests/clients/typescript; its packages come from the npm
+# registry through `npm ci`). Debian's nodejs is recent enough for its tools (Node 18 or later).
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then return 0; fi
+  apt_install nodejs npm || return 1
+  command -v npm >/dev/null 2>&1 || { echo "prerequisites: npm is still missing after installing nodejs and npm" >&2; return 1; }
+}

@@ -1,3 +1,4 @@
+using Platform.Api.ApiReference;
 using Platform.Api.Apis;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
@@ -21,6 +22,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
+app.MapApiReference();
 app.MapStatusApi();
 app.MapOrganizationApi();
 app.MapRunsApi();

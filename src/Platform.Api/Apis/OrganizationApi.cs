@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Infrastructure.Tenancy;
@@ -19,7 +20,10 @@ public static class OrganizationApi
     {
         routes.MapGet("/api/v1/organization", GetAsync)
             .RequireAuthorization(AuthenticationSetup.OrganizationMember)
-            .WithName("GetOrganization").WithTags("Organization");
+            .WithName("GetOrganization").WithTags("Organization")
+            .WithSummary("The calling key's organization")
+            .WithDescription("The organization the API key belongs to, its plan limits, and the key's name and scopes.")
+            .ProducesErrors(ErrorCatalog.NotFound);
         return routes;
     }
 

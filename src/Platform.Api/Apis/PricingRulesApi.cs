@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Security.Claims;
+using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Domain.Pricing;
@@ -19,7 +21,7 @@ public static class PricingRulesApi
     /// <summary>The largest carat weight the store holds (numeric(6,2)).</summary>
     public const decimal MaxCarats = 9999.99m;
 
-    /// <summary>Body of POST and PUT. <see cref="Active"/> defaults to true; PUT replaces every field, so an omitted one is cleared.</summary>
+    /// <summary>Body of POST and PUT. <c>active</c> defaults to true; PUT replaces every field, so an omitted one is cleared.</summary>
     public sealed record PricingRuleRequest(
         int? Priority, decimal? CaratMin, decimal? CaratMax, IReadOnlyList<string?>? Shapes, bool? LabGrown, Guid? FeedId,
         decimal? MarkupRatio, int? Rating, bool? Active);
@@ -29,20 +31,32 @@ public static class PricingRulesApi
     public static IEndpointRouteBuilder MapPricingRulesApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1/pricing-rules").WithTags("Pricing");
-        api.MapGet("", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListPricingRules");
-        api.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetPricingRule");
-        api.MapPost("", CreateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("CreatePricingRule");
-        api.MapPut("/{id:guid}", ReplaceAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ReplacePricingRule");
-        api.MapDelete("/{id:guid}", DeactivateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("DeactivatePricingRule");
+        api.MapGet("", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListPricingRules")
+            .WithSummary("List pricing rules")
+            .WithDescription("In the order consolidation tries them: by priority (lowest first), then id. At most 1 000 rules.");
+        api.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetPricingRule")
+            .WithSummary("Get a pricing rule").WithDescription("Inactive rules are readable too.")
+            .ProducesErrors(ErrorCatalog.NotFound);
+        api.MapPost("", CreateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("CreatePricingRule")
+            .WithSummary("Create a pricing rule")
+            .WithDescription("Needs scope `pipeline:admin`. Applies from the next consolidation. Every invalid field is reported at once in `errors`.");
+        api.MapPut("/{id:guid}", ReplaceAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ReplacePricingRule")
+            .WithSummary("Replace a pricing rule")
+            .WithDescription("Needs scope `pipeline:admin`. A full replace: an omitted field is cleared (criteria match anything, `active` becomes true).")
+            .ProducesErrors(ErrorCatalog.NotFound);
+        api.MapDelete("/{id:guid}", DeactivateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("DeactivatePricingRule")
+            .WithSummary("Deactivate a pricing rule")
+            .WithDescription("Needs scope `pipeline:admin`. Sets `active` to false; the rule stays readable because diamonds record which rule priced them.")
+            .ProducesErrors(ErrorCatalog.NotFound);
         return routes;
     }
 
     private static async Task<Ok<PricingRuleList>> ListAsync(
-        ClaimsPrincipal user, PricingRuleRepository rules, bool? includeInactive, CancellationToken cancellationToken) =>
+        ClaimsPrincipal user, PricingRuleRepository rules, [Description("Also list deactivated rules (default false).")] bool? includeInactive, CancellationToken cancellationToken) =>
         TypedResults.Ok(new PricingRuleList(await rules.ListAsync(user.OrgId(), includeInactive ?? false, cancellationToken)));
 
     private static async Task<Results<Ok<PricingRuleRecord>, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, PricingRuleRepository rules, CancellationToken cancellationToken) =>
+        [Description("The rule's id.")] Guid id, ClaimsPrincipal user, PricingRuleRepository rules, CancellationToken cancellationToken) =>
         await rules.FindAsync(user.OrgId(), id, cancellationToken) is { } rule ? TypedResults.Ok(rule) : ApiProblem.Result(ErrorCatalog.NotFound);
 
     private static async Task<Results<Created<PricingRuleRecord>, ProblemHttpResult>> CreateAsync(
@@ -58,7 +72,7 @@ public static class PricingRulesApi
     }
 
     private static async Task<Results<Ok<PricingRuleRecord>, ProblemHttpResult>> ReplaceAsync(
-        Guid id, PricingRuleRequest request, ClaimsPrincipal user, HttpContext context, PricingRuleRepository rules, CancellationToken cancellationToken)
+        [Description("The rule's id.")] Guid id, PricingRuleRequest request, ClaimsPrincipal user, HttpContext context, PricingRuleRepository rules, CancellationToken cancellationToken)
     {
         var (rule, errors) = await ValidateAsync(id, request, user.OrgId(), rules, cancellationToken);
         if (errors.Count > 0)
@@ -71,7 +85,7 @@ public static class PricingRulesApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(
-        Guid id, ClaimsPrincipal user, HttpContext context, PricingRuleRepository rules, CancellationToken cancellationToken) =>
+        [Description("The rule's id.")] Guid id, ClaimsPrincipal user, HttpContext context, PricingRuleRepository rules, CancellationToken cancellationToken) =>
         await rules.DeactivateAsync(user.OrgId(), id, Change(user, context), cancellationToken)
             ? TypedResults.NoContent()
             : ApiProblem.Result(ErrorCatalog.NotFound);
@@ -84,7 +98,7 @@ public static class PricingRulesApi
     /// bounds that keep a rule storable, and a feed that must be the caller's (an unknown and a foreign feed read alike).
     /// </summary>
     private static async Task<(PricingRule Rule, Dictionary<string, string[]> Errors)> ValidateAsync(
-        Guid id, PricingRuleRequest request, Guid orgId, PricingRuleRepository rules, CancellationToken cancellationToken)
+        [Description("The rule's id.")] Guid id, PricingRuleRequest request, Guid orgId, PricingRuleRepository rules, CancellationToken cancellationToken)
     {
         var rule = new PricingRule
         {

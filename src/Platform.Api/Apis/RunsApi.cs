@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Security.Claims;
+using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Infrastructure.Ingestion.Runs;
@@ -21,18 +23,33 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Runs");
-        api.MapPost("/feeds/{feedId:guid}/runs", StartAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("StartRun");
-        api.MapGet("/runs", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRuns");
-        api.MapGet("/runs/{runId:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetRun");
-        api.MapGet("/runs/{runId:guid}/partitions", PartitionsAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRunPartitions");
-        api.MapPost("/runs/{runId:guid}/retry-failed", RetryFailedAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("RetryFailedPartitions");
-        api.MapPost("/runs/{runId:guid}/consolidate", ConsolidateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ConsolidateRun");
-        api.MapPost("/runs/{runId:guid}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("CancelRun");
+        api.MapPost("/feeds/{feedId:guid}/runs", StartAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("StartRun")
+            .WithSummary("Start a run of a feed")
+            .WithDescription("Needs scope `pipeline:admin`. Body optional: `type` is `full` or `incremental`; without it the run is incremental when the feed has a watermark.")
+            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.FeedDisabled, ErrorCatalog.RunAlreadyActive);
+        api.MapGet("/runs", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRuns")
+            .WithSummary("List runs").WithDescription("Newest first. `nextCursor` is null on the last page.");
+        api.MapGet("/runs/{runId:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetRun")
+            .WithSummary("Get a run").ProducesErrors(ErrorCatalog.NotFound);
+        api.MapGet("/runs/{runId:guid}/partitions", PartitionsAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRunPartitions")
+            .WithSummary("List a run's partitions").WithDescription("Ordered by partition id; empty while the run is scanning.")
+            .ProducesErrors(ErrorCatalog.NotFound);
+        api.MapPost("/runs/{runId:guid}/retry-failed", RetryFailedAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("RetryFailedPartitions")
+            .WithSummary("Retry a run's failed partitions")
+            .WithDescription("Needs scope `pipeline:admin`. Each failed partition is enqueued again from its next offset; `affected` counts them.")
+            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.RunStateConflict);
+        api.MapPost("/runs/{runId:guid}/consolidate", ConsolidateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ConsolidateRun")
+            .WithSummary("Consolidate a run")
+            .WithDescription("Needs scope `pipeline:admin`. Starts or resumes consolidation; with `force`, failed partitions are accepted (their stones are not soft-deleted).")
+            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.RunStateConflict);
+        api.MapPost("/runs/{runId:guid}/cancel", CancelAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("CancelRun")
+            .WithSummary("Cancel a run").WithDescription("Needs scope `pipeline:admin`. Queued pages and steps are skipped.")
+            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.RunStateConflict);
         return routes;
     }
 
     private static async Task<Results<Accepted<StartRunResponse>, ProblemHttpResult>> StartAsync(
-        Guid feedId, StartRunRequest? request, ClaimsPrincipal user, RunTrigger trigger, CancellationToken cancellationToken)
+        [Description("The feed to run.")] Guid feedId, StartRunRequest? request, ClaimsPrincipal user, RunTrigger trigger, CancellationToken cancellationToken)
     {
         RunType? type = request?.Type?.ToLowerInvariant() switch
         {
@@ -59,7 +76,11 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<RunList>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, RunQueries runs, Guid? feedId, Guid? cursor, int? limit, CancellationToken cancellationToken)
+        ClaimsPrincipal user, RunQueries runs,
+        [Description("Only runs of this feed.")] Guid? feedId,
+        [Description("The previous page's `nextCursor`.")] Guid? cursor,
+        [Description("Page size, 1–100 (default 50).")] int? limit,
+        CancellationToken cancellationToken)
     {
         var size = limit ?? 50;
         if (size is < 1 or > 100)
@@ -70,23 +91,24 @@ public static class RunsApi
         return TypedResults.Ok(new RunList(items, items.Count == size ? items[^1].Id.ToString() : null));
     }
 
-    private static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetAsync(Guid runId, ClaimsPrincipal user, RunQueries runs, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetAsync(
+        [Description("The run's id.")] Guid runId, ClaimsPrincipal user, RunQueries runs, CancellationToken cancellationToken) =>
         await runs.FindAsync(user.OrgId(), runId, cancellationToken) is { } run ? TypedResults.Ok(run) : ApiProblem.Result(ErrorCatalog.NotFound);
 
     private static async Task<Results<Ok<IReadOnlyList<PartitionView>>, ProblemHttpResult>> PartitionsAsync(
-        Guid runId, ClaimsPrincipal user, RunQueries runs, CancellationToken cancellationToken) =>
+        [Description("The run's id.")] Guid runId, ClaimsPrincipal user, RunQueries runs, CancellationToken cancellationToken) =>
         await runs.PartitionsAsync(user.OrgId(), runId, cancellationToken) is { } partitions ? TypedResults.Ok(partitions) : ApiProblem.Result(ErrorCatalog.NotFound);
 
     private static async Task<Results<Accepted<RunActionResponse>, ProblemHttpResult>> RetryFailedAsync(
-        Guid runId, ClaimsPrincipal user, RunControl control, CancellationToken cancellationToken) =>
+        [Description("The run's id.")] Guid runId, ClaimsPrincipal user, RunControl control, CancellationToken cancellationToken) =>
         ToResult(runId, "retry-failed", await control.RetryFailedPartitionsAsync(user.OrgId(), runId, cancellationToken));
 
     private static async Task<Results<Accepted<RunActionResponse>, ProblemHttpResult>> ConsolidateAsync(
-        Guid runId, ConsolidateRequest? request, ClaimsPrincipal user, RunControl control, CancellationToken cancellationToken) =>
+        [Description("The run's id.")] Guid runId, ConsolidateRequest? request, ClaimsPrincipal user, RunControl control, CancellationToken cancellationToken) =>
         ToResult(runId, "consolidate", await control.ConsolidateAsync(user.OrgId(), runId, request?.Force ?? false, cancellationToken));
 
     private static async Task<Results<Accepted<RunActionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid runId, ClaimsPrincipal user, RunControl control, CancellationToken cancellationToken) =>
+        [Description("The run's id.")] Guid runId, ClaimsPrincipal user, RunControl control, CancellationToken cancellationToken) =>
         ToResult(runId, "cancel", await control.CancelAsync(user.OrgId(), runId, cancellationToken));
 
     private static Results<Accepted<RunActionResponse>, ProblemHttpResult> ToResult(Guid runId, string action, RunControlResult result) => result.Outcome switch

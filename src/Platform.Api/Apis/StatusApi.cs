@@ -13,7 +13,9 @@ public static class StatusApi
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/status", GetStatusAsync).AllowAnonymous().WithName("GetStatus").WithTags("Status");
+        routes.MapGet("/api/v1/status", GetStatusAsync).AllowAnonymous().WithName("GetStatus").WithTags("Status")
+            .WithSummary("Service status")
+            .WithDescription("Public and unauthenticated: `operational`, `degraded` or `unavailable`, for storefront status pages. No component detail.");
         return routes;
     }
 

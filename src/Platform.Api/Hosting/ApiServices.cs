@@ -1,3 +1,4 @@
+using Platform.Api.ApiReference;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
@@ -21,6 +22,7 @@ public static class ApiServices
 
         builder.Services.AddPlatformErrors();
         builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddApiReference();
         return builder;
     }
 }

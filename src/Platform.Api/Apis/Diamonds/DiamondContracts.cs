@@ -2,7 +2,7 @@ using Platform.Infrastructure.Catalog;
 
 namespace Platform.Api.Apis.Diamonds;
 
-/// <summary>A page of <c>GET /diamonds</c>. <see cref="Total"/> is exact up to 10 000, an estimate (at least 10 001) beyond.</summary>
+/// <summary>A page of <c>GET /diamonds</c>. <c>total</c> is exact up to 10 000, an estimate (at least 10 001) beyond.</summary>
 public sealed record DiamondList(IReadOnlyList<DiamondView> Items, string? NextCursor, long Total, bool TotalIsEstimate);
 
 /// <summary>Body of <c>POST /diamonds:batchGet</c>. Ids are read as strings so that each bad one is reported by index.</summary>

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Security.Claims;
+using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Domain.Catalog.History;
@@ -17,11 +19,28 @@ public static class DiamondsApi
     public static IEndpointRouteBuilder MapDiamondsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember);
-        api.MapGet("/diamonds", SearchAsync).WithName("SearchDiamonds");
+        api.MapGet("/diamonds", SearchAsync).WithName("SearchDiamonds")
+            .WithSummary("Search diamonds")
+            .WithDescription("""
+                Filters, an allow-listed sort and keyset pages. List filters match a stone with any of their values; different
+                parameters must all match; an unknown parameter is refused. Pass `nextCursor` as `cursor` with the same filters
+                and sort for the next page (`null` on the last). `total` is exact up to 10 000, an estimate beyond
+                (`totalIsEstimate`).
+                """)
+            .AddOpenApiOperationTransformer(DiamondQueryParameters.DescribeSearch)
+            .ProducesErrors(ErrorCatalog.ValidationFailed, ErrorCatalog.InvalidCursor);
         // A literal ':' is fine in a route segment: only '{…}' parameters give it meaning (constraints).
-        api.MapPost("/diamonds:batchGet", BatchGetAsync).WithName("BatchGetDiamonds");
-        api.MapGet("/diamonds/{id:guid}", GetAsync).WithName("GetDiamond");
-        api.MapGet("/diamonds/{id:guid}/price-history", PriceHistoryAsync).WithName("GetDiamondPriceHistory");
+        api.MapPost("/diamonds:batchGet", BatchGetAsync).WithName("BatchGetDiamonds")
+            .WithSummary("Get many diamonds by id")
+            .WithDescription("1–100 ids. `items` holds the stones found, in request order; `notFound` the ids that are not active stones of your organization.");
+        api.MapGet("/diamonds/{id:guid}", GetAsync).WithName("GetDiamond")
+            .WithSummary("Get a diamond").WithDescription("Only active stones of your organization; anything else is `404 NOT_FOUND`.")
+            .ProducesErrors(ErrorCatalog.NotFound);
+        api.MapGet("/diamonds/{id:guid}/price-history", PriceHistoryAsync).WithName("GetDiamondPriceHistory")
+            .WithSummary("A diamond's price history")
+            .WithDescription("Newest first, in the window `from` ≤ `changedAt` < `to`, keyset-paged. The first entry of a stone has null old prices.")
+            .AddOpenApiOperationTransformer(DiamondQueryParameters.DescribePriceHistory)
+            .ProducesErrors(ErrorCatalog.ValidationFailed, ErrorCatalog.InvalidCursor, ErrorCatalog.NotFound);
         return routes;
     }
 
@@ -45,7 +64,7 @@ public static class DiamondsApi
     }
 
     private static async Task<Results<Ok<DiamondView>, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, DiamondQueries diamonds, CancellationToken cancellationToken) =>
+        [Description("The diamond's id.")] Guid id, ClaimsPrincipal user, DiamondQueries diamonds, CancellationToken cancellationToken) =>
         await diamonds.FindAsync(user.OrgId(), id, cancellationToken) is { } diamond ? TypedResults.Ok(diamond) : ApiProblem.Result(ErrorCatalog.NotFound);
 
     private static async Task<Results<Ok<PriceHistoryPage>, ProblemHttpResult>> PriceHistoryAsync(
