@@ -135,23 +135,29 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
 
     private async Task RunHandlerLoopAsync(CancellationToken stoppingToken)
     {
-        var waiting = _waiting.Reader;
         try
         {
-            while (await waiting.WaitToReadAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                // A stopping consumer starts nothing new; what is left waiting is released in one statement.
-                while (!stoppingToken.IsCancellationRequested && waiting.TryRead(out var held))
+                // ReadAsync hands each message to exactly one idle loop (WaitToReadAsync would wake them all). A
+                // stopping consumer starts nothing new; what is left waiting is released in one statement.
+                var held = await _waiting.Reader.ReadAsync(stoppingToken);
+                await ProcessAsync(held);
+                var stillHeld = Interlocked.Decrement(ref _held);
+                if (stillHeld < _queue.Concurrency || _capacity - stillHeld >= _refillAt)
                 {
-                    await ProcessAsync(held);
-                    Interlocked.Decrement(ref _held);
+                    // Only when the claim loop's condition may have turned: waking it per message costs CPU.
                     _slotFreed.Set();
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the message this loop was running has been settled.
+            // Stopping while idle.
+        }
+        catch (ChannelClosedException)
+        {
+            // Stopped and nothing is left to start.
         }
     }
 

@@ -35,9 +35,16 @@ internal sealed partial class CompletionBatcher(PostgresQueueStore store, string
             await FlushAsync([message]);
             return;
         }
-        while (Volatile.Read(ref _backlog) > backlogLimit)
+        while (true)
         {
-            await Volatile.Read(ref _flushed).Task;
+            // Take the flush signal before reading the backlog: a flush lowers the backlog before it swaps the
+            // signal, so a waiter never sleeps on a signal that no pending flush will set.
+            var flushed = Volatile.Read(ref _flushed);
+            if (Volatile.Read(ref _backlog) <= backlogLimit)
+            {
+                return;
+            }
+            await flushed.Task;
         }
     }
 
