@@ -142,7 +142,16 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
                 // ReadAsync hands each message to exactly one idle loop (WaitToReadAsync would wake them all). A
                 // stopping consumer starts nothing new; what is left waiting is released in one statement.
                 var held = await _waiting.Reader.ReadAsync(stoppingToken);
-                await ProcessAsync(held);
+                try
+                {
+                    await ProcessAsync(held);
+                }
+                catch (Exception e)
+                {
+                    // Settling failed in an unforeseen way: the lease runs out and the message comes back. The loop
+                    // must go on, or this handler slot would be lost for the life of the process.
+                    LogProcessFailed(e, _queueName, held.Message.MessageId);
+                }
                 var stillHeld = Interlocked.Decrement(ref _held);
                 if (stillHeld < _queue.Concurrency || _capacity - stillHeld >= _refillAt)
                 {
@@ -195,6 +204,9 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming from {Queue} failed; retrying")]
     private partial void LogClaimFailed(Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing message {MessageId} of {Queue} failed unexpectedly; it will be redelivered")]
+    private partial void LogProcessFailed(Exception exception, string queue, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing {Count} unstarted messages of {Queue} failed; they reappear when their leases run out")]
     private partial void LogReleaseFailed(Exception exception, string queue, int count);

@@ -17,6 +17,8 @@ internal sealed partial class CompletionBatcher(PostgresQueueStore store, string
     /// <summary>Ids per statement: a bound on the statement, not a target; batches are usually far smaller.</summary>
     private const int MaxBatch = 1_000;
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
     private readonly Channel<ReceivedMessage> _pending = Channel.CreateUnbounded<ReceivedMessage>(new() { SingleReader = true });
     private TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _backlog;
@@ -74,11 +76,21 @@ internal sealed partial class CompletionBatcher(PostgresQueueStore store, string
         {
             deleted = await store.CompleteManyAsync(batch);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception first) when (first is NpgsqlException or TimeoutException)
         {
-            // Not settled: the leases run out and the messages are delivered again; handlers are idempotent.
-            LogFlushFailed(e, queue, batch.Count);
-            return;
+            // After a Postgres restart the pool's connections are broken; one retry on a fresh connection saves
+            // redelivering the whole batch.
+            await Task.Delay(RetryDelay);
+            try
+            {
+                deleted = await store.CompleteManyAsync(batch);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // Not settled: the leases run out and the messages are delivered again; handlers are idempotent.
+                LogFlushFailed(e, queue, batch.Count);
+                return;
+            }
         }
         MessagingTelemetry.Settled.Add(deleted.Count, MessagingTelemetry.Queue(queue), MessagingTelemetry.Outcome("completed"));
         if (deleted.Count == batch.Count)
