@@ -60,7 +60,16 @@ internal sealed partial class CompletionBatcher(PostgresQueueStore store, string
             {
                 batch.Add(message);
             }
-            await FlushAsync(batch);
+            try
+            {
+                await FlushAsync(batch);
+            }
+            catch (Exception e)
+            {
+                // Anything unforeseen: the leases run out and the messages come back. The loop must go on, or
+                // every later completion of this consumer would wait here for good.
+                LogFlushFailed(e, queue, batch.Count);
+            }
             Interlocked.Add(ref _backlog, -batch.Count);
             batch.Clear();
             Interlocked.Exchange(ref _flushed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
