@@ -28,37 +28,38 @@ public static class QueueBenchmark
     }
 
     /// <summary>
-    /// Ours, warmed up first: 4 consumers (4 hosts × Concurrency 1, as pgbench has 4 clients each taking one message at a
-    /// time) drain N messages; then pick-up latency on the idle consumers; then, for reference, one host with Concurrency 4.
+    /// Ours, warmed up first: 4 consumers (4 hosts, as pgbench has 4 clients) with the shipped queue settings drain N
+    /// messages; then pick-up latency on the idle consumers; then, for reference, one host alone.
     /// </summary>
     private static async Task<(double PerSecond, double P50, double P99)> MeasureTransportAsync(
         PostgresServer postgres, int messages, string npgsqlSettings, CancellationToken cancellationToken)
     {
         await using var queue = await QueueDatabase.CreateAsync(postgres, npgsqlSettings, cancellationToken);
-        await using (var warmup = ConsumerHosts.Build(queue, hosts: 4, concurrency: 1, batchSize: 16))
+        await using (var warmup = ConsumerHosts.Build(queue, hosts: 4))
         {
             await queue.FillAsync(2_000, "w", cancellationToken);
             await DrainAsync(warmup, queue, 2_000, cancellationToken);
         }
 
         double perSecond, p50, p99;
-        await using (var consumers = ConsumerHosts.Build(queue, hosts: 4, concurrency: 1, batchSize: 16))
+        await using (var consumers = ConsumerHosts.Build(queue, hosts: 4))
         {
             await queue.FillAsync(messages, "m", cancellationToken);
             var cpu = CpuMeter.Start(new Dictionary<string, int> { ["bench (consumers)"] = Environment.ProcessId });
             var elapsed = await DrainAsync(consumers, queue, messages, cancellationToken);
             perSecond = messages / elapsed.TotalSeconds;
-            Console.WriteLine($"  ours: {Figures.Seconds(elapsed)} to empty the queue with 4 consumers (4 hosts × Concurrency 1: claim UPDATE … SKIP LOCKED, handler, DELETE)");
+            Console.WriteLine($"  ours: {Figures.Seconds(elapsed)} to empty the queue with 4 consumers (4 hosts × {consumers.Settings}:"
+                + " batched claim UPDATE … SKIP LOCKED, handler, batched DELETE)");
             Console.WriteLine($"  ours CPU: {cpu.Stop()}");
             (p50, p99, var max) = await MeasurePickupAsync(queue, cancellationToken);
             Console.WriteLine($"  pick-up: {PickupMessages} single messages {PickupSpacing.TotalMilliseconds} ms apart to idle consumers:"
                 + $" p50 {Figures.Format(p50)} ms, p99 {Figures.Format(p99)} ms, max {Figures.Format(max)} ms (publish call → handler start)");
         }
-        await using (var oneHost = ConsumerHosts.Build(queue, hosts: 1, concurrency: 4, batchSize: 16))
+        await using (var oneHost = ConsumerHosts.Build(queue, hosts: 1))
         {
             await queue.FillAsync(messages, "c", cancellationToken);
             var elapsed = await DrainAsync(oneHost, queue, messages, cancellationToken);
-            Console.WriteLine($"  for reference, one host with Concurrency 4, BatchSize 16: {Figures.Format(messages / elapsed.TotalSeconds)} msgs/s");
+            Console.WriteLine($"  for reference, one host ({oneHost.Settings}): {Figures.Format(messages / elapsed.TotalSeconds)} msgs/s");
         }
         return (perSecond, p50, p99);
     }

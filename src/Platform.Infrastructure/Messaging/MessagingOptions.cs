@@ -52,7 +52,11 @@ public sealed class QueueOptions
     /// <summary>Handlers running at once in one process.</summary>
     public int Concurrency { get; set; } = 4;
 
-    /// <summary>Messages claimed per round trip (never more than the free handler slots).</summary>
+    /// <summary>
+    /// Messages claimed per round trip, and how many a consumer holds at once (running or waiting for a slot):
+    /// above <see cref="Concurrency"/>, the difference is claimed ahead and waits locally under its lease.
+    /// Set it to <see cref="Concurrency"/> or less for long handlers, so no message waits behind a busy one.
+    /// </summary>
     public int BatchSize { get; set; } = 16;
 
     public double RetryBaseSeconds { get; set; } = 1;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,78 +8,112 @@ using Platform.Infrastructure.Messaging.Postgres;
 namespace Platform.Infrastructure.Messaging;
 
 /// <summary>
-/// Consumes one queue: claims as many messages as it has free handler slots, runs each handler in its own
-/// DI scope and span, and settles the message only after the handler returned (its effects are committed
-/// by then). Stopping stops claiming, lets in-flight handlers finish within the grace period and releases
-/// the rest, so nothing waits for a lease to expire after a clean shutdown.
+/// Consumes one queue. A claim loop keeps up to <c>max(Concurrency, BatchSize)</c> messages leased locally and claims
+/// them in batches, ahead of the handler slots, so a slot that frees up finds its next message waiting instead of
+/// making a round trip. <c>Concurrency</c> handler loops run the messages, each handler in its own DI scope and
+/// span. A message is settled only after its handler returned (its effects are committed by then); completions are
+/// deleted in batches by <see cref="CompletionBatcher"/>. Stopping stops claiming, releases the messages that never
+/// started at once, lets in-flight handlers finish within the grace period and releases the rest, so nothing
+/// waits for a lease to expire after a clean shutdown.
 /// </summary>
-public sealed partial class QueueConsumer<THandler>(
-    string queue, IServiceScopeFactory scopes, PostgresQueueStore store, QueueWakeups wakeups,
-    IOptions<MessagingOptions> options, ILogger<QueueConsumer<THandler>> logger)
-    : BackgroundService where THandler : IMessageHandler
+public sealed partial class QueueConsumer<THandler> : BackgroundService where THandler : IMessageHandler
 {
-    private readonly QueueOptions _queue = options.Value.For(queue);
+    private readonly string _queueName;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly PostgresQueueStore _store;
+    private readonly QueueWakeups _wakeups;
+    private readonly MessagingOptions _options;
+    private readonly ILogger<QueueConsumer<THandler>> _logger;
+    private readonly QueueOptions _queue;
     private readonly string _consumerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
-    private readonly Random _jitter = new();
     private readonly CancellationTokenSource _handlersStop = new();
+    private readonly Channel<HeldMessage> _waiting = Channel.CreateUnbounded<HeldMessage>(new() { SingleWriter = true });
+    private readonly AutoResetSignal _slotFreed = new();
+    private readonly CompletionBatcher _completions;
+    private readonly int _capacity;
+    private readonly int _refillAt;
+    private readonly TimeSpan _lease;
+    private readonly TimeSpan _renewAfter;
+    private readonly string _spanName;
+    private int _held;
 
-    public string Queue => queue;
+    public QueueConsumer(string queue, IServiceScopeFactory scopes, PostgresQueueStore store, QueueWakeups wakeups,
+        IOptions<MessagingOptions> options, ILogger<QueueConsumer<THandler>> logger)
+    {
+        (_queueName, _scopes, _store, _wakeups, _options, _logger) = (queue, scopes, store, wakeups, options.Value, logger);
+        _queue = _options.For(queue);
+        // Held = running + waiting locally. With BatchSize <= Concurrency nothing waits: a claim fills free slots only.
+        _capacity = Math.Max(_queue.Concurrency, _queue.BatchSize);
+        // Refill when half a batch fits, so claims stay batched instead of taking one message per freed slot.
+        _refillAt = Math.Max(1, _queue.BatchSize / 2);
+        _lease = TimeSpan.FromSeconds(_queue.LeaseSeconds);
+        // A message that waited locally longer than this gets a fresh lease before its handler starts.
+        _renewAfter = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, _lease.Ticks / 10));
+        _spanName = $"process {queue}";
+        _completions = new CompletionBatcher(store, queue, backlogLimit: 4 * _capacity, logger);
+    }
+
+    public string Queue => _queueName;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var slots = new SemaphoreSlim(_queue.Concurrency, _queue.Concurrency);
-        var inFlight = new HashSet<Task>();
-        var poll = TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds);
+        var flushing = _completions.RunAsync();
+        var handlers = new Task[_queue.Concurrency];
+        for (var i = 0; i < handlers.Length; i++)
+        {
+            handlers[i] = RunHandlerLoopAsync(stoppingToken);
+        }
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await slots.WaitAsync(stoppingToken);
-                var free = 1;
-                while (free < _queue.BatchSize && slots.Wait(0, CancellationToken.None))
-                {
-                    free++;
-                }
-                var claimed = await ClaimAsync(free, stoppingToken);
-                if (free > claimed.Count)
-                {
-                    slots.Release(free - claimed.Count);
-                }
-                if (claimed.Count == 0)
-                {
-                    await wakeups.WaitAsync(queue, poll, stoppingToken);
-                    continue;
-                }
-                foreach (var message in claimed)
-                {
-                    MessagingTelemetry.PickupDelay.Record(message.PickupDelay.TotalSeconds, MessagingTelemetry.Queue(queue));
-                    // The consuming process's own limit decides, whatever the publisher's configuration said.
-                    var received = message.Message with { MaxAttempts = _queue.MaxAttempts };
-                    var task = ProcessAsync(received).ContinueWith(_ => slots.Release(), TaskScheduler.Default);
-                    lock (inFlight)
-                    {
-                        inFlight.Add(task);
-                    }
-                    _ = task.ContinueWith(t => { lock (inFlight) { inFlight.Remove(t); } }, TaskScheduler.Default);
-                }
-            }
+            await ClaimLoopAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Graceful stop below.
         }
 
-        Task[] pending;
-        lock (inFlight)
+        _waiting.Writer.TryComplete();
+        await ReleaseUnstartedAsync();
+        var running = Task.WhenAll(handlers);
+        var grace = Task.Delay(TimeSpan.FromSeconds(_options.ShutdownGraceSeconds), CancellationToken.None);
+        if (await Task.WhenAny(running, grace) == grace)
         {
-            pending = [.. inFlight];
-        }
-        var grace = Task.Delay(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds), CancellationToken.None);
-        if (await Task.WhenAny(Task.WhenAll(pending), grace) == grace)
-        {
-            // Handlers see cancellation and their messages are released (ProcessAsync) rather than retried.
+            // Handlers see cancellation and their messages are released (HandleAsync) rather than retried.
             await _handlersStop.CancelAsync();
-            await Task.WhenAll(pending);
+            await running;
+        }
+        _completions.Complete();
+        await flushing;
+    }
+
+    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var held = Volatile.Read(ref _held);
+            var room = _capacity - held;
+            if (room <= 0 || (held >= _queue.Concurrency && room < _refillAt))
+            {
+                // Every handler is busy or has a message waiting: claim again when a slot frees up.
+                await _slotFreed.WaitAsync(stoppingToken);
+                continue;
+            }
+            var wanted = Math.Min(_queue.BatchSize, room);
+            var claimedAt = Stopwatch.GetTimestamp();
+            var claimed = await ClaimAsync(wanted, stoppingToken);
+            Interlocked.Add(ref _held, claimed.Count);
+            foreach (var message in claimed)
+            {
+                MessagingTelemetry.PickupDelay.Record(message.PickupDelay.TotalSeconds, MessagingTelemetry.Queue(_queueName));
+                // The consuming process's own limit decides, whatever the publisher's configuration said.
+                _waiting.Writer.TryWrite(new HeldMessage(message.Message with { MaxAttempts = _queue.MaxAttempts }, claimedAt));
+            }
+            if (claimed.Count < wanted)
+            {
+                // Nothing more is visible now: wait for a NOTIFY (also one that came during the claim) or the poll.
+                await _wakeups.WaitAsync(_queueName, poll, stoppingToken);
+            }
         }
     }
 
@@ -86,122 +121,94 @@ public sealed partial class QueueConsumer<THandler>(
     {
         try
         {
-            return await store.ClaimAsync(queue, count, TimeSpan.FromSeconds(_queue.LeaseSeconds), _consumerId, stoppingToken);
+            // Not cancelled by stopping: a claim that committed must reach us, so that shutdown releases it.
+            return await _store.ClaimAsync(_queueName, count, _lease, _consumerId, CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
         {
             // The database is away (restart, failover): nothing was claimed; try again shortly.
-            LogClaimFailed(e, queue);
+            LogClaimFailed(e, _queueName);
             await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             return [];
         }
     }
 
-    private async Task ProcessAsync(ReceivedMessage message)
-    {
-        using var activity = StartProcessActivity(message);
-        var started = Stopwatch.GetTimestamp();
-        var outcome = await HandleAsync(message);
-        var settled = await SettleAsync(message, outcome);
-        var name = OutcomeName(outcome);
-        activity?.SetTag("messaging.outcome", name);
-        MessagingTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, MessagingTelemetry.Queue(queue), MessagingTelemetry.Outcome(name));
-        MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(queue), MessagingTelemetry.Outcome(settled ? name : "lease_lost"));
-        if (!settled)
-        {
-            LogLeaseLost(queue, message.MessageId, message.Attempt);
-        }
-    }
-
-    private async Task<MessageOutcome> HandleAsync(ReceivedMessage message)
-    {
-        if (message.Attempt > message.MaxAttempts)
-        {
-            // Its earlier consumers died mid-handling every time (leases expired): stop the poison cycle.
-            return MessageOutcome.DeadLetter($"Lease expired on each of {message.MaxAttempts} attempts.");
-        }
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetRequiredService<THandler>();
-            return await handler.HandleAsync(message, _handlersStop.Token);
-        }
-        catch (OperationCanceledException) when (_handlersStop.IsCancellationRequested)
-        {
-            return Released.Instance;
-        }
-        catch (Exception e)
-        {
-            LogHandlerFailed(e, queue, message.MessageId, message.Attempt);
-            return MessageOutcome.RetryLater($"{e.GetType().Name}: {e.Message}");
-        }
-    }
-
-    private async Task<bool> SettleAsync(ReceivedMessage message, MessageOutcome outcome)
+    private async Task RunHandlerLoopAsync(CancellationToken stoppingToken)
     {
         try
         {
-            return outcome switch
+            while (!stoppingToken.IsCancellationRequested)
             {
-                MessageOutcome.Completed => await store.CompleteAsync(message),
-                Released => await store.ReleaseAsync(message),
-                MessageOutcome.Dead dead => await store.DeadLetterAsync(message, dead.Reason),
-                MessageOutcome.Retry retry when message.IsLastAttempt =>
-                    await store.DeadLetterAsync(message, $"Gave up after {message.Attempt} attempts: {retry.Reason}"),
-                MessageOutcome.Retry retry => await store.RetryLaterAsync(message, retry.Delay ?? RetryBackoff.For(message.Attempt, _queue, _jitter), retry.Reason),
-                _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
-            };
+                // ReadAsync hands each message to exactly one idle loop (WaitToReadAsync would wake them all). A
+                // stopping consumer starts nothing new; what is left waiting is released in one statement.
+                var held = await _waiting.Reader.ReadAsync(stoppingToken);
+                try
+                {
+                    await ProcessAsync(held);
+                }
+                catch (Exception e)
+                {
+                    // Settling failed in an unforeseen way: the lease runs out and the message comes back. The loop
+                    // must go on, or this handler slot would be lost for the life of the process.
+                    LogProcessFailed(e, _queueName, held.Message.MessageId);
+                }
+                var stillHeld = Interlocked.Decrement(ref _held);
+                if (stillHeld < _queue.Concurrency || _capacity - stillHeld >= _refillAt)
+                {
+                    // Only when the claim loop's condition may have turned: waking it per message costs CPU.
+                    _slotFreed.Set();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping while idle.
+        }
+        catch (ChannelClosedException)
+        {
+            // Stopped and nothing is left to start.
+        }
+    }
+
+    /// <summary>Gives back, in one statement and without counting the attempt, the messages that never started.</summary>
+    private async Task ReleaseUnstartedAsync()
+    {
+        var unstarted = new List<ReceivedMessage>();
+        while (_waiting.Reader.TryRead(out var held))
+        {
+            unstarted.Add(held.Message);
+        }
+        if (unstarted.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var released = await _store.ReleaseManyAsync(unstarted);
+            MessagingTelemetry.Settled.Add(released.Count, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome("released"));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            // Not settled: the lease runs out and the message is delivered again; handlers are idempotent.
-            LogSettleFailed(e, queue, message.MessageId);
-            return false;
+            // Not released: they reappear when their leases run out, with the attempt counted.
+            LogReleaseFailed(e, _queueName, unstarted.Count);
         }
+        Interlocked.Add(ref _held, -unstarted.Count);
     }
-
-    private Activity? StartProcessActivity(ReceivedMessage message)
-    {
-        message.Headers.TryGetValue(MessageHeaders.TraceParent, out var traceParent);
-        ActivityContext.TryParse(traceParent, message.Headers.GetValueOrDefault(MessageHeaders.TraceState), out var parent);
-        var activity = MessagingTelemetry.Source.StartActivity($"process {queue}", ActivityKind.Consumer, parent,
-            links: parent == default ? null : [new ActivityLink(parent)]);
-        activity?.SetTag("messaging.system", "postgresql");
-        activity?.SetTag("messaging.destination.name", queue);
-        activity?.SetTag("messaging.message.id", message.MessageId);
-        activity?.SetTag("messaging.message.delivery_attempt", message.Attempt);
-        return activity;
-    }
-
-    private static string OutcomeName(MessageOutcome outcome) => outcome switch
-    {
-        MessageOutcome.Completed => "completed",
-        MessageOutcome.Retry => "retried",
-        MessageOutcome.Dead => "dead_lettered",
-        _ => "released",
-    };
 
     public override void Dispose()
     {
         _handlersStop.Dispose();
+        _slotFreed.Dispose();
         base.Dispose();
-    }
-
-    /// <summary>Handler cancelled by shutdown: give the message back without counting the attempt.</summary>
-    private sealed record Released : MessageOutcome
-    {
-        public static readonly Released Instance = new();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming from {Queue} failed; retrying")]
     private partial void LogClaimFailed(Exception exception, string queue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler for {Queue} failed on message {MessageId} (attempt {Attempt})")]
-    private partial void LogHandlerFailed(Exception exception, string queue, string messageId, int attempt);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing message {MessageId} of {Queue} failed unexpectedly; it will be redelivered")]
+    private partial void LogProcessFailed(Exception exception, string queue, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling message {MessageId} of {Queue} failed; it will be redelivered")]
-    private partial void LogSettleFailed(Exception exception, string queue, string messageId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} of {Queue} (attempt {Attempt}) was not settled: its lease had passed to another claim")]
-    private partial void LogLeaseLost(string queue, string messageId, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing {Count} unstarted messages of {Queue} failed; they reappear when their leases run out")]
+    private partial void LogReleaseFailed(Exception exception, string queue, int count);
 }
+

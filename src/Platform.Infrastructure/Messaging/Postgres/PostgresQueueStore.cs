@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Platform.Infrastructure.Messaging.Postgres;
 
 /// <summary>
@@ -50,27 +48,69 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource)
         string queue, int batchSize, TimeSpan lease, string consumer, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ClaimRow>(new CommandDefinition("""
-            WITH next AS (
-                SELECT id, visible_at AS due FROM queue_messages
-                WHERE queue = @queue AND visible_at <= now()
-                ORDER BY visible_at, id
-                LIMIT @batchSize
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE queue_messages m
-            SET attempts = m.attempts + 1, claimed_by = @consumer, visible_at = now() + make_interval(secs => @leaseSeconds)
-            FROM next
-            WHERE m.id = next.id
-            RETURNING m.id AS "Id", m.queue AS "Queue", m.message_id AS "MessageId", m.body AS "Body", m.headers::text AS "Headers",
-                      m.enqueued_at AS "EnqueuedAt", m.attempts AS "Attempts", m.max_attempts AS "MaxAttempts",
-                      extract(epoch FROM now() - next.due)::float8 AS "WaitedSeconds"
-            """, new { queue, batchSize, consumer, leaseSeconds = lease.TotalSeconds }, cancellationToken: cancellationToken));
-        return rows.Select(r => new ClaimedMessage(
-            new ReceivedMessage(r.Id, r.Queue, r.MessageId, r.Body,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(r.Headers) ?? [], r.EnqueuedAt, r.Attempts, r.MaxAttempts),
-            TimeSpan.FromSeconds(Math.Max(0, r.WaitedSeconds)))).ToList();
+        // Positional parameters and an explicit prepare: the hot path skips Npgsql's SQL rewriting and Postgres's
+        // planning. A pooled physical connection keeps its prepared statements across opens.
+        await using var command = new NpgsqlCommand(ClaimSql, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = queue },
+                new NpgsqlParameter<int> { TypedValue = batchSize },
+                new NpgsqlParameter<string> { TypedValue = consumer },
+                new NpgsqlParameter<double> { TypedValue = lease.TotalSeconds },
+            },
+        };
+        await command.PrepareAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new List<ClaimedMessage>(batchSize);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var message = new ReceivedMessage(
+                reader.GetInt64(0), queue, reader.GetString(1), reader.GetString(2), MessageHeaderJson.Parse(reader.GetString(3)),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetInt32(6));
+            claimed.Add(new ClaimedMessage(message, TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(7)))));
+        }
+        return claimed;
     }
+
+    private const string ClaimSql = """
+        WITH next AS (
+            SELECT id, visible_at AS due FROM queue_messages
+            WHERE queue = $1 AND visible_at <= now()
+            ORDER BY visible_at, id
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE queue_messages m
+        SET attempts = m.attempts + 1, claimed_by = $3, visible_at = now() + make_interval(secs => $4)
+        FROM next
+        WHERE m.id = next.id
+        RETURNING m.id, m.message_id, m.body, m.headers::text, m.enqueued_at, m.attempts, m.max_attempts,
+                  extract(epoch FROM now() - next.due)::float8
+        """;
+
+    /// <summary>
+    /// Deletes completed messages in one statement; returns the ids it deleted. A message missing from the result
+    /// had passed to a newer claim (its attempt no longer matches), exactly as with <see cref="CompleteAsync"/>.
+    /// </summary>
+    public Task<IReadOnlyList<long>> CompleteManyAsync(IReadOnlyList<ReceivedMessage> messages) => SettleManyAsync("""
+        DELETE FROM queue_messages m
+        WHERE m.id = ANY($1) AND (m.id, m.attempts) IN (SELECT * FROM UNNEST($1::bigint[], $2::int[]))
+        RETURNING m.id
+        """, messages);
+
+    /// <summary>Gives claimed messages back without counting the attempt (prefetched messages that never started).</summary>
+    public Task<IReadOnlyList<long>> ReleaseManyAsync(IReadOnlyList<ReceivedMessage> messages) => SettleManyAsync("""
+        UPDATE queue_messages m SET visible_at = now(), attempts = m.attempts - 1, claimed_by = NULL
+        WHERE m.id = ANY($1) AND (m.id, m.attempts) IN (SELECT * FROM UNNEST($1::bigint[], $2::int[]))
+        RETURNING m.id
+        """, messages);
+
+    /// <summary>Restarts the lease of a claim that waited locally; false when the claim is no longer ours.</summary>
+    public Task<bool> RenewAsync(ReceivedMessage message, TimeSpan lease) => ExecuteAsync("""
+        UPDATE queue_messages SET visible_at = now() + make_interval(secs => @seconds)
+        WHERE id = @Id AND attempts = @Attempt
+        """, new { message.Id, message.Attempt, seconds = lease.TotalSeconds });
 
     public Task<bool> CompleteAsync(ReceivedMessage message) => ExecuteAsync(
         "DELETE FROM queue_messages WHERE id = @Id AND attempts = @Attempt", new { message.Id, message.Attempt });
@@ -117,6 +157,31 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource)
         return replayed;
     }
 
+    private async Task<IReadOnlyList<long>> SettleManyAsync(string sql, IReadOnlyList<ReceivedMessage> messages)
+    {
+        var ids = new long[messages.Count];
+        var attempts = new int[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            ids[i] = messages[i].Id;
+            attempts[i] = messages[i].Attempt;
+        }
+        // `id = ANY` drives a primary-key probe per id whatever the statistics say; the pair check is the fencing token.
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection)
+        {
+            Parameters = { new NpgsqlParameter<long[]> { TypedValue = ids }, new NpgsqlParameter<int[]> { TypedValue = attempts } },
+        };
+        await command.PrepareAsync();
+        await using var reader = await command.ExecuteReaderAsync();
+        var settled = new List<long>(messages.Count);
+        while (await reader.ReadAsync())
+        {
+            settled.Add(reader.GetInt64(0));
+        }
+        return settled;
+    }
+
     private async Task<bool> ExecuteAsync(string sql, object parameters)
     {
         // Settling runs even while the host stops, so it takes no stopping token; the command timeout bounds it.
@@ -125,19 +190,6 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource)
     }
 
     private static string Truncate(string reason) => reason.Length <= 1000 ? reason : reason[..1000];
-
-    private sealed class ClaimRow
-    {
-        public long Id { get; init; }
-        public string Queue { get; init; } = "";
-        public string MessageId { get; init; } = "";
-        public string Body { get; init; } = "";
-        public string Headers { get; init; } = "{}";
-        public DateTimeOffset EnqueuedAt { get; init; }
-        public int Attempts { get; init; }
-        public int MaxAttempts { get; init; }
-        public double WaitedSeconds { get; init; }
-    }
 }
 
 /// <summary>A claimed message and how long it waited after it became visible.</summary>

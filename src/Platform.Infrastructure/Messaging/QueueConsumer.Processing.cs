@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Infrastructure.Messaging.Postgres;
+
+namespace Platform.Infrastructure.Messaging;
+
+/// <summary>Running one message: lease check, handler in its own scope and span, and settling its outcome.</summary>
+public sealed partial class QueueConsumer<THandler>
+{
+    private async Task ProcessAsync(HeldMessage held)
+    {
+        var message = held.Message;
+        if (Stopwatch.GetElapsedTime(held.ClaimedAt) > _renewAfter && !await RenewLeaseAsync(message))
+        {
+            MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome("lease_lost"));
+            LogLeaseLost(_queueName, message.MessageId, message.Attempt);
+            return;
+        }
+        using var activity = StartProcessActivity(message);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await HandleAsync(message);
+        var name = OutcomeName(outcome);
+        activity?.SetTag("messaging.outcome", name);
+        MessagingTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(name));
+        if (outcome is MessageOutcome.Completed)
+        {
+            await _completions.AddAsync(message);
+            return;
+        }
+        var settled = await SettleAsync(message, outcome);
+        MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(settled ? name : "lease_lost"));
+        if (!settled)
+        {
+            LogLeaseLost(_queueName, message.MessageId, message.Attempt);
+        }
+    }
+
+    /// <summary>
+    /// Restarts the lease of a message that waited locally, so its handler has the whole lease. False when the
+    /// lease ran out and another consumer claimed the message meanwhile: then it is theirs and must not run here.
+    /// </summary>
+    private async Task<bool> RenewLeaseAsync(ReceivedMessage message)
+    {
+        try
+        {
+            return await _store.RenewAsync(message, _lease);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Run it anyway: the lease is probably still ours, and settling checks the attempt in any case.
+            LogRenewFailed(e, _queueName, message.MessageId);
+            return true;
+        }
+    }
+
+    private async Task<MessageOutcome> HandleAsync(ReceivedMessage message)
+    {
+        if (message.Attempt > message.MaxAttempts)
+        {
+            // Its earlier consumers died mid-handling every time (leases expired): stop the poison cycle.
+            return MessageOutcome.DeadLetter($"Lease expired on each of {message.MaxAttempts} attempts.");
+        }
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<THandler>();
+            return await handler.HandleAsync(message, _handlersStop.Token);
+        }
+        catch (OperationCanceledException) when (_handlersStop.IsCancellationRequested)
+        {
+            return Released.Instance;
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(e, _queueName, message.MessageId, message.Attempt);
+            return MessageOutcome.RetryLater($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task<bool> SettleAsync(ReceivedMessage message, MessageOutcome outcome)
+    {
+        try
+        {
+            return outcome switch
+            {
+                MessageOutcome.Completed => await _store.CompleteAsync(message),
+                Released => await _store.ReleaseAsync(message),
+                MessageOutcome.Dead dead => await _store.DeadLetterAsync(message, dead.Reason),
+                MessageOutcome.Retry retry when message.IsLastAttempt =>
+                    await _store.DeadLetterAsync(message, $"Gave up after {message.Attempt} attempts: {retry.Reason}"),
+                MessageOutcome.Retry retry => await _store.RetryLaterAsync(message, retry.Delay ?? RetryBackoff.For(message.Attempt, _queue, Random.Shared), retry.Reason),
+                _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
+            };
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Not settled: the lease runs out and the message is delivered again; handlers are idempotent.
+            LogSettleFailed(e, _queueName, message.MessageId);
+            return false;
+        }
+    }
+
+    private Activity? StartProcessActivity(ReceivedMessage message)
+    {
+        if (!MessagingTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+        message.Headers.TryGetValue(MessageHeaders.TraceParent, out var traceParent);
+        ActivityContext.TryParse(traceParent, message.Headers.GetValueOrDefault(MessageHeaders.TraceState), out var parent);
+        var activity = MessagingTelemetry.Source.StartActivity(_spanName, ActivityKind.Consumer, parent,
+            links: parent == default ? null : [new ActivityLink(parent)]);
+        activity?.SetTag("messaging.system", "postgresql");
+        activity?.SetTag("messaging.destination.name", _queueName);
+        activity?.SetTag("messaging.message.id", message.MessageId);
+        activity?.SetTag("messaging.message.delivery_attempt", message.Attempt);
+        return activity;
+    }
+
+    private static string OutcomeName(MessageOutcome outcome) => outcome switch
+    {
+        MessageOutcome.Completed => "completed",
+        MessageOutcome.Retry => "retried",
+        MessageOutcome.Dead => "dead_lettered",
+        _ => "released",
+    };
+
+    /// <summary>A claimed message waiting for a handler slot, and when its claim was sent (its lease started then at the latest).</summary>
+    private sealed record HeldMessage(ReceivedMessage Message, long ClaimedAt);
+
+    /// <summary>Handler cancelled by shutdown: give the message back without counting the attempt.</summary>
+    private sealed record Released : MessageOutcome
+    {
+        public static readonly Released Instance = new();
+    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler for {Queue} failed on message {MessageId} (attempt {Attempt})")]
+    private partial void LogHandlerFailed(Exception exception, string queue, string messageId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling message {MessageId} of {Queue} failed; it will be redelivered")]
+    private partial void LogSettleFailed(Exception exception, string queue, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the lease of message {MessageId} of {Queue} failed; running it anyway")]
+    private partial void LogRenewFailed(Exception exception, string queue, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} of {Queue} (attempt {Attempt}) was not settled: its lease had passed to another claim")]
+    private partial void LogLeaseLost(string queue, string messageId, int attempt);
+}
