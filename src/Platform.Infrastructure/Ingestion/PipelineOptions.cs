@@ -11,8 +11,11 @@ public sealed class PipelineOptions
     /// <summary>Raw rows claimed per consolidation step.</summary>
     public int ConsolidationBatchSize { get; set; } = 2_000;
 
-    /// <summary>Catalog rows per upsert statement.</summary>
-    public int UpsertChunkSize { get; set; } = 500;
+    /// <summary>
+    /// Catalog rows per upsert statement. As large as a step's batch by default: each statement is planned afresh
+    /// (ConsolidationHandler), so fewer, larger statements cost less (docs/performance.md).
+    /// </summary>
+    public int UpsertChunkSize { get; set; } = 2_000;
 
     /// <summary>
     /// Chains of consolidation steps that work on one run at once, each claiming its own rows (ADR 0014). More chains

@@ -80,6 +80,10 @@ public sealed partial class ConsolidationHandler(
     private async Task StepAsync(NpgsqlConnection connection, ConsolidateMessage step, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The catalog grows from empty during a first load, so a plan cached early (auto-prepared statements switch to
+        // a generic plan) would keep treating diamonds as tiny and read the feed's whole catalog for every chunk.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SET LOCAL plan_cache_mode = force_custom_plan", transaction: transaction, cancellationToken: cancellationToken));
         var run = await RunStore.FindAsync(connection, transaction, step.OrgId, step.RunId, RunLock.KeyShare, cancellationToken);
         if (run?.Phase != "consolidating")
         {
