@@ -1,6 +1,7 @@
 using Platform.Api.ApiReference;
 using Platform.Api.Apis;
 using Platform.Api.Apis.Diamonds;
+using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
@@ -28,6 +29,7 @@ app.MapOrganizationApi();
 app.MapRunsApi();
 app.MapPricingRulesApi();
 app.MapDiamondsApi();
+app.MapExportsApi();
 
 await app.RunAsync();
 return 0;

@@ -10,6 +10,7 @@ public static class CatalogExtensions
     {
         services.TryAddSingleton<DiamondSearch>();
         services.TryAddSingleton<DiamondQueries>();
+        services.TryAddSingleton<DiamondExport>();
         return services;
     }
 }

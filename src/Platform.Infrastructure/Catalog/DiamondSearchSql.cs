@@ -26,7 +26,16 @@ public sealed class DiamondSearchSql
             ORDER BY {keyExpression} {direction}, d.id {direction}
             LIMIT {limit + 1}
             """;
+        All = $"""
+            SELECT {DiamondView.Columns}
+            FROM diamonds d
+            WHERE {where}
+            ORDER BY {keyExpression} {direction}, d.id {direction}
+            """;
     }
+
+    /// <summary>Every matching stone in sort order, for streamed exports (read row by row, never buffered).</summary>
+    public string All { get; }
 
     /// <summary>The page query: <c>limit + 1</c> rows, the extra one only tells that a next page exists.</summary>
     public string Page { get; }

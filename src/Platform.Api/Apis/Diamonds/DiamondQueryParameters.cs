@@ -20,6 +20,16 @@ internal static class DiamondQueryParameters
         return Task.CompletedTask;
     }
 
+    public static Task DescribeExport(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters =
+        [
+            .. Filters(),
+            Query("format", "`csv` (default) or `ndjson`.", Enumeration(["csv", "ndjson"], "csv")),
+        ];
+        return Task.CompletedTask;
+    }
+
     public static Task DescribePriceHistory(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Parameters = [Id("The diamond's id."), .. PriceHistory()];
@@ -27,6 +37,14 @@ internal static class DiamondQueryParameters
     }
 
     private static IEnumerable<IOpenApiParameter> Search() =>
+    [
+        .. Filters(),
+        Limit(DiamondSearchCriteria.DefaultLimit, DiamondSearchCriteria.MaxLimit),
+        Cursor("The previous page's `nextCursor`, unchanged, with the same filters and sort."),
+    ];
+
+    /// <summary>Filters and sort, shared by search and export.</summary>
+    private static IEnumerable<IOpenApiParameter> Filters() =>
     [
         Codes("shape", "Shapes; a stone matching any of them.", DiamondGrades.Shapes),
         Codes("color", "Colour grades, D (best) to Z.", DiamondGrades.Colors),
@@ -45,8 +63,6 @@ internal static class DiamondQueryParameters
         Query("sort", "Sort key; every sort ends with the stone's id, so the order is total. Grades sort best first when ascending.",
             Enumeration([.. DiamondSorts.ByName.Keys], DiamondSorts.NameOf(DiamondSort.CreatedAt))),
         Query("order", "`desc` by default for createdAt (newest first), `asc` for the others.", Enumeration(["asc", "desc"])),
-        Limit(DiamondSearchCriteria.DefaultLimit, DiamondSearchCriteria.MaxLimit),
-        Cursor("The previous page's `nextCursor`, unchanged, with the same filters and sort."),
     ];
 
     private static IEnumerable<IOpenApiParameter> PriceHistory() =>
