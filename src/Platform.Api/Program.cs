@@ -1,5 +1,6 @@
 using Platform.Api.ApiReference;
 using Platform.Api.Apis;
+using Platform.Api.Apis.Analytics;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
@@ -30,6 +31,7 @@ app.MapRunsApi();
 app.MapPricingRulesApi();
 app.MapDiamondsApi();
 app.MapExportsApi();
+app.MapAnalyticsApi();
 
 await app.RunAsync();
 return 0;

@@ -11,6 +11,7 @@ public static class CatalogExtensions
         services.TryAddSingleton<DiamondSearch>();
         services.TryAddSingleton<DiamondQueries>();
         services.TryAddSingleton<DiamondExport>();
+        services.TryAddSingleton<CatalogAnalytics>();
         return services;
     }
 }

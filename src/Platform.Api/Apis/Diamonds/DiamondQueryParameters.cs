@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Platform.Domain.Catalog;
+using Platform.Domain.Catalog.Analytics;
 using Platform.Domain.Catalog.History;
 using Platform.Domain.Catalog.Search;
 
@@ -26,6 +27,35 @@ internal static class DiamondQueryParameters
         [
             .. Filters(),
             Query("format", "`csv` (default) or `ndjson`.", Enumeration(["csv", "ndjson"], "csv")),
+        ];
+        return Task.CompletedTask;
+    }
+
+    public static Task DescribeInventory(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters =
+        [
+            .. Filters().Where(p => p.Name is not ("sort" or "order")),
+            Query("groupBy", "One or two dimensions (repeat or comma-separate); default `shape`.", new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Items = Enumeration([.. InventoryQuery.Dimensions.Keys]),
+                MaxItems = InventoryQuery.MaxDimensions,
+            }, ParameterStyle.Form, explode: true),
+        ];
+        return Task.CompletedTask;
+    }
+
+    public static Task DescribePriceTrends(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters =
+        [
+            .. Filters().Where(p => p.Name is not ("sort" or "order")),
+            Query("interval", "`day` (default, UTC) or `week` (ISO, from Monday).", Enumeration(["day", "week"], "day")),
+            Query("from", $"Start of the window, inclusive (ISO 8601 with an offset); default `to` minus {PriceTrendQuery.DefaultDays} days.",
+                new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+            Query("to", $"End of the window, exclusive; default now. At most {PriceTrendQuery.MaxDays} days after `from`.",
+                new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
         ];
         return Task.CompletedTask;
     }

@@ -16,28 +16,12 @@ public enum ExportFormat
 /// </summary>
 public sealed record DiamondExportQuery(DiamondSearchCriteria Criteria, ExportFormat Format)
 {
-    private static readonly string[] PagingParameters = ["limit", "cursor"];
-
     public static (DiamondExportQuery Query, FieldErrors Errors) Parse(IEnumerable<KeyValuePair<string, IReadOnlyList<string?>>> query)
     {
-        var pairs = query.ToList();
-        bool Is(KeyValuePair<string, IReadOnlyList<string?>> pair, string name) =>
-            string.Equals(pair.Key.TrimEnd('[', ']'), name, StringComparison.OrdinalIgnoreCase);
-
         var errors = new FieldErrors();
-        var format = new QueryStringReader(pairs.Where(pair => Is(pair, "format")), errors).OneOf("format", ["csv", "ndjson"]);
-        foreach (var name in PagingParameters.Where(name => pairs.Any(pair => Is(pair, name))))
-        {
-            errors.Add(name, "Exports hold every matching stone; page with GET /api/v1/diamonds instead.");
-        }
-        var (criteria, searchErrors) = DiamondSearchParser.Parse(pairs.Where(pair => !Is(pair, "format") && !PagingParameters.Any(name => Is(pair, name))));
-        foreach (var (field, messages) in searchErrors.ToDictionary())
-        {
-            foreach (var message in messages)
-            {
-                errors.Add(field, message);
-            }
-        }
-        return (new DiamondExportQuery(criteria, format == "ndjson" ? ExportFormat.Ndjson : ExportFormat.Csv), errors);
+        var filters = SearchFilterQuery.Parse(query, ["format"], ["limit", "cursor"],
+            "Exports hold every matching stone; page with GET /api/v1/diamonds instead.", errors);
+        var format = new QueryStringReader(filters.Own, errors).OneOf("format", ["csv", "ndjson"]);
+        return (new DiamondExportQuery(filters.Criteria, format == "ndjson" ? ExportFormat.Ndjson : ExportFormat.Csv), errors);
     }
 }
