@@ -4,6 +4,7 @@ using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
+using Platform.Api.Security;
 
 if (ApiCommands.Find(args) is { } command)
 {
@@ -17,7 +18,9 @@ builder.AddApiServices();
 
 var app = builder.Build();
 
+app.UseApiTransportAndHeaders();
 app.UsePlatformErrors();
+app.UseApiRequestGuards();
 app.UseAuthentication();
 app.UseAuthorization();
 
