@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace Platform.Api.Security;
 
 /// <summary>Hardening of the HTTP surface: CORS, body limits, security headers, HSTS and HTTPS redirection.</summary>
@@ -7,6 +9,8 @@ public static class SecuritySetup
     {
         services.AddCrossOriginPolicy();
         services.AddOptions<RequestBodyOptions>().BindConfiguration(RequestBodyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // "Server: Kestrel" tells an attacker which CVEs to try and a client nothing it needs.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         return services;
     }
 

@@ -44,5 +44,6 @@ public sealed class RequestBodyLimitOverKestrelTests(PlatformServers servers)
         var response = await client.SendAsync(request, Ct);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
+        response.Headers.Server.ShouldBeEmpty();
     }
 }

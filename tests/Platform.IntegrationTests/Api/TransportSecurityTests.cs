@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Platform.IntegrationTests.Api;
 
-/// <summary>Outside Development and Testing the api redirects to HTTPS and sends HSTS.</summary>
+/// <summary>Outside Development and Testing the api redirects to HTTPS (probes excepted) and sends HSTS.</summary>
 public sealed class TransportSecurityTests(PlatformServers servers)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -24,10 +24,12 @@ public sealed class TransportSecurityTests(PlatformServers servers)
         var redirect = await http.GetAsync("/api/v1/status", Ct);
         var https = api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://api.example") });
         var secure = await https.GetAsync("/api/v1/status", Ct);
+        var probe = await http.GetAsync("/health/live", Ct);
 
         redirect.StatusCode.ShouldBe(HttpStatusCode.TemporaryRedirect);
         redirect.Headers.Location.ShouldBe(new Uri("https://api.example/api/v1/status"));
         secure.StatusCode.ShouldBe(HttpStatusCode.OK);
-        secure.Headers.GetValues("Strict-Transport-Security").Single().ShouldStartWith("max-age=");
+        secure.Headers.GetValues("Strict-Transport-Security").Single().ShouldBe("max-age=2592000");
+        probe.StatusCode.ShouldBe(HttpStatusCode.OK, "probes call over plain HTTP and are not redirected");
     }
 }
