@@ -80,18 +80,22 @@ public static class Extensions
     }
 
     /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c> (JSON, per component) and the Prometheus <c>/metrics</c> endpoint.</summary>
+    /// <remarks>
+    /// Anonymous on purpose, and said so explicitly: probes and scrapers carry no API key. In production, bind or
+    /// protect <c>/metrics</c> at the ingress.
+    /// </remarks>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains("live"),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
         {
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         return app;
     }
 

@@ -6,6 +6,7 @@ using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
+using Platform.Api.Security;
 
 if (ApiCommands.Find(args) is { } command)
 {
@@ -19,7 +20,9 @@ builder.AddApiServices();
 
 var app = builder.Build();
 
+app.UseApiTransportAndHeaders();
 app.UsePlatformErrors();
+app.UseApiRequestGuards();
 app.UseAuthentication();
 app.UseAuthorization();
 

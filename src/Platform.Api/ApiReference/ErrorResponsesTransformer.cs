@@ -6,7 +6,7 @@ namespace Platform.Api.ApiReference;
 
 /// <summary>
 /// Adds to every operation what follows from how it is mapped, so routes declare only their own errors: the API-key
-/// security requirement with 401 and 403 behind a key, 400 when there is a query or body to validate, 415 for a body,
+/// security requirement with 401 and 403 behind a key, 400 when there is a query or body to validate, 413 and 415 for a body,
 /// plus the errors declared with <see cref="ErrorResponses.ProducesErrors"/>. Each status gets one problem+json
 /// response listing its codes, with an example per code.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
         }
         if (operation.RequestBody is not null)
         {
-            errors.Add(ErrorCatalog.UnsupportedMediaType);
+            errors.AddRange([ErrorCatalog.UnsupportedMediaType, ErrorCatalog.PayloadTooLarge]);
         }
         errors.AddRange(metadata.OfType<ErrorResponseMetadata>().Select(declared => declared.Error));
 

@@ -2,6 +2,7 @@ using Platform.Api.ApiReference;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.Security;
 using Platform.Infrastructure.Catalog;
 using Platform.Infrastructure.Database;
 using Platform.Infrastructure.Ingestion;
@@ -22,6 +23,7 @@ public static class ApiServices
 
         builder.Services.AddPlatformErrors();
         builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddApiSecurity();
         builder.Services.AddApiReference();
         return builder;
     }

@@ -24,6 +24,9 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported content type",
         "Send the body as JSON with 'Content-Type: application/json'.");
 
+    public static readonly ErrorDefinition PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, "Request body too large",
+        "Send a smaller body; 'detail' gives the limit. Split large batches into several requests.");
+
     public static readonly ErrorDefinition Internal = new("INTERNAL_ERROR", 500, "Unexpected error",
         "Retry later; if it persists, report the traceId to the operator.");
 
@@ -43,6 +46,6 @@ public static class ErrorCatalog
         "Pass the previous page's nextCursor unchanged, with the same filters and sort; after changing them, start again without a cursor.");
 
     public static IReadOnlyList<ErrorDefinition> All { get; } =
-        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled,
+        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled,
          RunStateConflict, InvalidCursor];
 }

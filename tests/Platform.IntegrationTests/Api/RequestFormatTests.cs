@@ -5,8 +5,8 @@ using Platform.IntegrationTests.Api.Support;
 namespace Platform.IntegrationTests.Api;
 
 /// <summary>
-/// Bodies the framework refuses before a handler runs still answer catalogue problems. There is no body size limit of
-/// our own yet (Kestrel's 30 MB default applies outside tests; the test server has none), so no 413 test.
+/// Bodies the framework refuses before a handler runs still answer catalogue problems. Oversized bodies (413) are
+/// covered by <see cref="RequestBodyLimitTests"/> and <see cref="RequestBodyLimitOverKestrelTests"/>.
 /// </summary>
 public sealed class RequestFormatTests(PlatformServers servers)
 {

@@ -62,4 +62,28 @@ public sealed class ConfigurationValidationTests(PlatformServers servers)
 
         error.ToString().ShouldContain(expected);
     }
+
+    [Fact]
+    public async Task Any_origin_together_with_credentials_stops_the_start_with_a_clear_message()
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString,
+            new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "*", ["Cors:AllowCredentials"] = "true" });
+
+        var error = Should.Throw<Exception>(() => api.CreateClient());
+
+        error.ToString().ShouldContain("Cors:AllowedOrigins contains '*' while Cors:AllowCredentials is true");
+    }
+
+    [Fact]
+    public async Task A_cors_origin_with_a_path_stops_the_start_and_names_the_entry()
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString,
+            new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://shop.example/app/" });
+
+        var error = Should.Throw<Exception>(() => api.CreateClient());
+
+        error.ToString().ShouldContain("'https://shop.example/app/' is not an origin");
+    }
 }

@@ -21,10 +21,11 @@ public sealed class TwoTenantApi : IAsyncDisposable
 
     public NpgsqlDataSource Database => Factory.Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<TwoTenantApi> StartAsync(PlatformServers servers)
+    /// <summary>Starts the api; <paramref name="settings"/> override its configuration, e.g. <c>Cors:AllowedOrigins:0</c>.</summary>
+    public static async Task<TwoTenantApi> StartAsync(PlatformServers servers, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await servers.CreateDatabaseAsync();
-        var factory = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString);
+        var factory = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString, settings);
         var dataSource = factory.Services.GetRequiredService<NpgsqlDataSource>();
         var keys = factory.Services.GetRequiredService<ApiKeyStore>();
         var a = await TestTenant.CreateAsync(dataSource, keys, "org-a");
