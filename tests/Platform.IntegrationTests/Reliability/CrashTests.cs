@@ -5,7 +5,7 @@ namespace Platform.IntegrationTests.Reliability;
 /// <summary>
 /// Any process may die at any line (PLATFORM §12): kill -9 the scheduler, ingest and consolidator workers at random moments
 /// during runs, start them again, and the catalog is still exact, with no duplicated price history or events.
-/// CI runs a modest series; <c>PLATFORM_CRASH_KILLS=20 PLATFORM_CRASH_STONES=20000</c> runs the full one.
+/// CI runs a modest series; <c>PLATFORM_CRASH_KILLS=40 PLATFORM_CRASH_STONES=30000</c> runs the full one (≥ 20 kills of each worker).
 /// </summary>
 public sealed class CrashTests(PlatformServers servers, ITestOutputHelper output)
 {
