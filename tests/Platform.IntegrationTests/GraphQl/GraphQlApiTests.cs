@@ -186,6 +186,127 @@ public sealed class GraphQlApiTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task The_standard_introspection_query_fits_the_default_limits()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers, new Dictionary<string, string?> { ["GraphQl:EnableIntrospection"] = "true" });
+
+        // graphql-js's getIntrospectionQuery(), as GraphiQL and code generators send it.
+        var response = await GraphQlClient.PostAsync(api.ClientWith(api.A.ReaderKey), IntrospectionQuery);
+
+        response.Status.ShouldBe(HttpStatusCode.OK, response.Body.ToString());
+        response.Data.GetProperty("__schema").GetProperty("queryType").GetProperty("name").GetString().ShouldBe("Query");
+    }
+
+    private const string IntrospectionQuery = """
+            query IntrospectionQuery {
+              __schema {
+
+                queryType { name kind }
+                mutationType { name kind }
+                subscriptionType { name kind }
+                types {
+                  ...FullType
+                }
+                directives {
+                  name
+                  description
+
+                  locations
+                  args {
+                    ...InputValue
+                  }
+                }
+              }
+            }
+
+            fragment FullType on __Type {
+              kind
+              name
+              description
+
+
+              fields(includeDeprecated: true) {
+                name
+                description
+                args {
+                  ...InputValue
+                }
+                type {
+                  ...TypeRef
+                }
+                isDeprecated
+                deprecationReason
+              }
+              inputFields {
+                ...InputValue
+              }
+              interfaces {
+                ...TypeRef
+              }
+              enumValues(includeDeprecated: true) {
+                name
+                description
+                isDeprecated
+                deprecationReason
+              }
+              possibleTypes {
+                ...TypeRef
+              }
+            }
+
+            fragment InputValue on __InputValue {
+              name
+              description
+              type { ...TypeRef }
+              defaultValue
+
+
+            }
+
+            fragment TypeRef on __Type {
+              kind
+              name
+              ofType {
+                kind
+                name
+                ofType {
+                  kind
+                  name
+                  ofType {
+                    kind
+                    name
+                    ofType {
+                      kind
+                      name
+                      ofType {
+                        kind
+                        name
+                        ofType {
+                          kind
+                          name
+                          ofType {
+                            kind
+                            name
+                            ofType {
+                              kind
+                              name
+                              ofType {
+                                kind
+                                name
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+        """;
+
+    [Fact]
     public async Task Without_an_api_key_the_answer_is_401()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);
