@@ -5,6 +5,7 @@ using Platform.Api.Apis.Diamonds;
 using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.GraphQl;
 using Platform.Api.Hosting;
 using Platform.Api.Security;
 
@@ -17,6 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiServices();
+builder.AddGraphQlApi();
 
 var app = builder.Build();
 
@@ -35,6 +37,7 @@ app.MapPricingRulesApi();
 app.MapDiamondsApi();
 app.MapExportsApi();
 app.MapAnalyticsApi();
+app.MapGraphQlApi();
 
 await app.RunAsync();
 return 0;

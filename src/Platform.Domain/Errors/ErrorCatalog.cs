@@ -45,7 +45,16 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition InvalidCursor = new("INVALID_CURSOR", 400, "The cursor is not valid",
         "Pass the previous page's nextCursor unchanged, with the same filters and sort; after changing them, start again without a cursor.");
 
+    public static readonly ErrorDefinition MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "Method not allowed",
+        "Use a method listed in the Allow header; GraphQL mutations only run over POST.");
+
+    public static readonly ErrorDefinition GraphQlParseFailed = new("GRAPHQL_PARSE_FAILED", 400, "The GraphQL document does not parse",
+        "Fix the syntax at the line and column given in 'locations'.");
+
+    public static readonly ErrorDefinition GraphQlValidationFailed = new("GRAPHQL_VALIDATION_FAILED", 400, "The GraphQL document is not valid",
+        "Check the fields, arguments, variables and depth against docs/api/schema.graphql and the limits in docs/api/graphql.md.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled,
-         RunStateConflict, InvalidCursor];
+         RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed];
 }

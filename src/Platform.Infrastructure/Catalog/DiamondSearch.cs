@@ -23,7 +23,7 @@ public sealed class DiamondSearch(NpgsqlDataSource dataSource)
         if (rows.Count > criteria.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = new DiamondPosition(PositionKey(rows[^1].SortKey), rows[^1].Id);
+            next = PositionOf(rows[^1]);
         }
         if (total <= DiamondSearchSql.ExactTotalLimit)
         {
@@ -32,6 +32,9 @@ public sealed class DiamondSearch(NpgsqlDataSource dataSource)
         var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql.Estimate, sql.Parameters, cancellationToken: cancellationToken));
         return new DiamondPage(rows, next, Math.Max(total, PlannedRows(plan)), true);
     }
+
+    /// <summary>Where a page that starts after <paramref name="row"/> begins: GraphQL gives every edge its own cursor.</summary>
+    public static DiamondPosition PositionOf(DiamondSearchRow row) => new(PositionKey(row.SortKey), row.Id);
 
     /// <summary>Npgsql reads timestamptz as a UTC <see cref="DateTime"/>; positions speak <see cref="DateTimeOffset"/>.</summary>
     private static object PositionKey(object key) =>

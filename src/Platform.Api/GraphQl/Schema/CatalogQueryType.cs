@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using GraphQL;
+using GraphQL.Types;
+using Platform.Api.Authentication;
+using Platform.Domain.Catalog.Paging;
+using Platform.Domain.Catalog.Search;
+using Platform.Infrastructure.Catalog;
+
+namespace Platform.Api.GraphQl.Schema;
+
+/// <summary>
+/// The catalog reads of GraphQL, over the same services as REST: the caller's active stones only; another organization's
+/// diamond reads as null, like REST's 404.
+/// </summary>
+public sealed class CatalogQueryType : ObjectGraphType
+{
+    public CatalogQueryType()
+    {
+        Name = "Query";
+        Field<NonNullGraphType<DiamondConnectionType>>("diamonds")
+            .Description("Search the catalog with keyset pages: pass pageInfo.endCursor (or any edge's cursor) as 'after' with the same where and order.")
+            .Argument<DiamondFilterInputType>("where")
+            .Argument<DiamondOrderInputType>("order")
+            .Argument<IntGraphType>("first", argument =>
+            {
+                argument.DefaultValue = DiamondSearchCriteria.DefaultLimit;
+                argument.Description = "1–100.";
+            })
+            .Argument<StringGraphType>("after")
+            .ResolveAsync(async context => await SearchAsync(context));
+        Field<DiamondType>("diamond")
+            .Description("One active stone of your organization, or null.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async context =>
+            {
+                var diamonds = context.RequestServices!.GetRequiredService<DiamondQueries>();
+                // An id that is not a UUID cannot name a stone: null, as for any other unknown id.
+                return Guid.TryParse(context.GetArgument<string>("id"), out var id)
+                    ? await diamonds.FindAsync(OrgId(context), id, context.CancellationToken)
+                    : null;
+            });
+    }
+
+    private static async Task<DiamondConnection> SearchAsync(IResolveFieldContext context)
+    {
+        var criteria = DiamondSearchArguments.Parse(context);
+        var orgId = OrgId(context);
+        var cursors = context.RequestServices!.GetRequiredService<DiamondCursor>();
+        DiamondPosition? after = null;
+        if (criteria.Cursor is { } token && (after = cursors.Decode(orgId, criteria, token)) is null)
+        {
+            throw GraphQlErrors.InvalidCursor();
+        }
+        var page = await context.RequestServices!.GetRequiredService<DiamondSearch>().SearchAsync(orgId, criteria, after, context.CancellationToken);
+        var edges = page.Items
+            .Select(item => new DiamondEdge(cursors.Encode(orgId, criteria, DiamondSearch.PositionOf((DiamondSearchRow)item)), item))
+            .ToList();
+        return new DiamondConnection(edges, page.Next is not null, page.Total, page.TotalIsEstimate);
+    }
+
+    private static Guid OrgId(IResolveFieldContext context) => (context.User ?? new ClaimsPrincipal()).OrgId();
+}
