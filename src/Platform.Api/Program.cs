@@ -6,6 +6,7 @@ using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.Hosting;
+using Platform.Api.RateLimiting;
 using Platform.Api.Security;
 
 if (ApiCommands.Find(args) is { } command)
@@ -24,6 +25,7 @@ app.UseApiTransportAndHeaders();
 app.UsePlatformErrors();
 app.UseApiRequestGuards();
 app.UseAuthentication();
+app.UseApiRateLimits();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
