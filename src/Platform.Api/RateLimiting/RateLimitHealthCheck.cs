@@ -1,17 +1,32 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Platform.Api.RateLimiting;
 
 /// <summary>
 /// Degraded, never Unhealthy, while limits are counted per process: the api still serves and still limits, but with N
-/// replicas a client may get up to N times its budget.
+/// replicas a client may get up to N times its budget. While the fallback is on it pings Redis itself, so readiness
+/// recovers when Redis is back even if no limited request has come in since.
 /// </summary>
-public sealed class RateLimitHealthCheck(RateLimitFallbackState state, RedisSlidingWindow redis) : IHealthCheck
+public sealed class RateLimitHealthCheck(RateLimitFallbackState state, RedisSlidingWindow redis, IOptions<RateLimitOptions> options) : IHealthCheck
 {
     public const string Name = "rate-limits";
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (state.FallbackActive && redis.IsConnected)
+        {
+            try
+            {
+                await redis.PingAsync(TimeSpan.FromMilliseconds(options.Value.RedisTimeoutMilliseconds)).WaitAsync(cancellationToken);
+                state.RedisAnswered();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                state.RedisFailed(e);
+            }
+        }
         if (state.FallbackActive || !redis.IsConnected)
         {
             var data = new Dictionary<string, object> { ["mode"] = "per-process" };
@@ -19,9 +34,9 @@ public sealed class RateLimitHealthCheck(RateLimitFallbackState state, RedisSlid
             {
                 data["since"] = since;
             }
-            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus,
-                "Redis does not answer: rate limits are counted per process, not shared by the replicas.", data: data));
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                "Redis does not answer: rate limits are counted per process, not shared by the replicas.", data: data);
         }
-        return Task.FromResult(HealthCheckResult.Healthy(data: new Dictionary<string, object> { ["mode"] = "redis" }));
+        return HealthCheckResult.Healthy(data: new Dictionary<string, object> { ["mode"] = "redis" });
     }
 }

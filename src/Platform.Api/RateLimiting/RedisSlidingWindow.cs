@@ -35,6 +35,8 @@ public sealed class RedisSlidingWindow(IConnectionMultiplexer redis)
 
     public bool IsConnected => redis.IsConnected;
 
+    public Task PingAsync(TimeSpan timeout) => redis.GetDatabase().PingAsync().WaitAsync(timeout);
+
     public async Task<RateLimitDecision> AcquireAsync(string policy, string key, RateLimitPolicyOptions limits, TimeSpan timeout)
     {
         var parameters = new

@@ -143,6 +143,23 @@ public sealed class RateLimitTests(PlatformServers servers)
         body.GetProperty("components").GetProperty("rate-limits").GetProperty("status").GetString().ShouldBe("Healthy");
     }
 
+    [Theory]
+    [InlineData("RateLimits:Public:PermitLimit", "0", "RateLimits:Public:PermitLimit")]
+    [InlineData("RateLimits:CatalogWrite:WindowSeconds", "0", "RateLimits:CatalogWrite:WindowSeconds")]
+    [InlineData("RateLimits:RedisTimeoutMilliseconds", "5", "RateLimits:RedisTimeoutMilliseconds")]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "not-an-ip", "ForwardedHeaders:KnownProxies")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0", "ForwardedHeaders:KnownNetworks")]
+    public async Task Bad_rate_limit_or_proxy_settings_stop_the_start_and_name_the_setting(string key, string value, string expected)
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString,
+            new Dictionary<string, string?> { [key] = value });
+
+        var error = Should.Throw<Exception>(() => api.CreateClient());
+
+        error.ToString().ShouldContain(expected);
+    }
+
     private static Dictionary<string, string?> Limits(params (string Policy, int PermitLimit)[] limits) =>
         limits.ToDictionary(l => $"RateLimits:{l.Policy}:PermitLimit", l => (string?)l.PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
