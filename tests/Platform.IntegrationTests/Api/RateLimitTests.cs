@@ -130,6 +130,30 @@ public sealed class RateLimitTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task When_redis_stops_and_comes_back_the_limiter_falls_back_and_then_counts_in_redis_again()
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var redis = await RedisServer.StartOwnedAsync();
+        await using var api = new ApiFactory(database.ConnectionString, redis.ConnectionString, Limits(("Public", 50)));
+        var client = api.CreateClient();
+        var ct = TestContext.Current.CancellationToken;
+        Header(await client.GetAsync("/api/v1/status", ct), "RateLimit").ShouldStartWith("\"public\";r=49;");
+
+        await redis.StopAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            (await client.GetAsync("/api/v1/status", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        (await RateLimitsStatusAsync(client)).ShouldBe("Degraded");
+
+        await redis.StartAsync();
+        await Eventually.TrueAsync(async () => await RateLimitsStatusAsync(client) == "Healthy", TimeSpan.FromSeconds(30),
+            "the rate-limits check turns Healthy once Redis answers again");
+        // A restarted Redis without persistence has forgotten the window: this is its first request again.
+        Header(await client.GetAsync("/api/v1/status", ct), "RateLimit").ShouldStartWith("\"public\";r=49;");
+    }
+
+    [Fact]
     public async Task Rate_limits_are_healthy_in_ready_while_redis_answers()
     {
         var database = await servers.CreateDatabaseAsync();
@@ -158,6 +182,12 @@ public sealed class RateLimitTests(PlatformServers servers)
         var error = Should.Throw<Exception>(() => api.CreateClient());
 
         error.ToString().ShouldContain(expected);
+    }
+
+    private static async Task<string?> RateLimitsStatusAsync(HttpClient client)
+    {
+        var body = JsonSerializer.Deserialize<JsonElement>(await client.GetStringAsync("/health/ready"));
+        return body.GetProperty("components").GetProperty("rate-limits").GetProperty("status").GetString();
     }
 
     private static Dictionary<string, string?> Limits(params (string Policy, int PermitLimit)[] limits) =>
