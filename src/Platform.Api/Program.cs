@@ -7,6 +7,7 @@ using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.GraphQl;
 using Platform.Api.Hosting;
+using Platform.Api.RateLimiting;
 using Platform.Api.Security;
 
 if (ApiCommands.Find(args) is { } command)
@@ -26,6 +27,7 @@ app.UseApiTransportAndHeaders();
 app.UsePlatformErrors();
 app.UseApiRequestGuards();
 app.UseAuthentication();
+app.UseApiRateLimits();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();

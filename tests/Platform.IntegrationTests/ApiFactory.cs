@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Platform.IntegrationTests;
 
-/// <summary>The api in-process over a private database and the given Redis; extra settings override configuration.</summary>
+/// <summary>
+/// The api in-process over a private database and the given Redis; extra settings override configuration. Every factory
+/// counts rate limits under its own Redis prefix with generous limits, so tests sharing one Redis never limit each other;
+/// rate-limit tests set <c>RateLimits:*</c> themselves.
+/// </summary>
 public sealed class ApiFactory(string databaseConnectionString, string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
@@ -12,6 +16,11 @@ public sealed class ApiFactory(string databaseConnectionString, string redisConn
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:platformdb", databaseConnectionString);
         builder.UseSetting("ConnectionStrings:cache", redisConnectionString);
+        builder.UseSetting("RateLimits:KeyPrefix", $"test-{Guid.NewGuid():N}:");
+        foreach (var policy in (string[])["Public", "CatalogRead", "CatalogWrite", "Admin"])
+        {
+            builder.UseSetting($"RateLimits:{policy}:PermitLimit", "100000");
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

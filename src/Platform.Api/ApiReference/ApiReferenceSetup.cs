@@ -1,3 +1,4 @@
+using Platform.Api.RateLimiting;
 using Scalar.AspNetCore;
 
 namespace Platform.Api.ApiReference;
@@ -24,12 +25,13 @@ public static class ApiReferenceSetup
 
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder routes)
     {
-        routes.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        routes.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().RequireRateLimiting(RateLimitPolicies.Public);
         routes.MapScalarApiReference("/docs", options => options
                 .WithTitle("Platform API reference")
                 .WithOpenApiRoutePattern("/openapi/{documentName}.json")
                 .AddPreferredSecuritySchemes([ApiKeySecurity.HeaderScheme]))
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicies.Public);
         return routes;
     }
 }

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 
 namespace Platform.Api.ApiReference;
 
 /// <summary>
 /// Adds to every operation what follows from how it is mapped, so routes declare only their own errors: the API-key
-/// security requirement with 401 and 403 behind a key, 400 when there is a query or body to validate, 413 and 415 for a body,
+/// security requirement with 401 and 403 behind a key, 429 on rate-limited routes, 400 when there is a query or body to validate, 413 and 415 for a body,
 /// plus the errors declared with <see cref="ErrorResponses.ProducesErrors"/>. Each status gets one problem+json
 /// response listing its codes, with an example per code.
 /// </summary>
@@ -31,6 +32,10 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
         if (operation.RequestBody is not null)
         {
             errors.AddRange([ErrorCatalog.UnsupportedMediaType, ErrorCatalog.PayloadTooLarge]);
+        }
+        if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+        {
+            errors.Add(ErrorCatalog.RateLimited);
         }
         errors.AddRange(metadata.OfType<ErrorResponseMetadata>().Select(declared => declared.Error));
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Api.Apis;
@@ -20,6 +21,7 @@ public static class OrganizationApi
     {
         routes.MapGet("/api/v1/organization", GetAsync)
             .RequireAuthorization(AuthenticationSetup.OrganizationMember)
+            .RequireRateLimiting(RateLimitPolicies.CatalogRead)
             .WithName("GetOrganization").WithTags("Organization")
             .WithSummary("The calling key's organization")
             .WithDescription("The organization the API key belongs to, its plan limits, and the key's name and scopes.")

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Domain.Pricing;
 using Platform.Infrastructure.Pricing;
 
@@ -30,7 +31,7 @@ public static class PricingRulesApi
 
     public static IEndpointRouteBuilder MapPricingRulesApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/pricing-rules").WithTags("Pricing");
+        var api = routes.MapGroup("/api/v1/pricing-rules").WithTags("Pricing").RateLimitedByMethod();
         api.MapGet("", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListPricingRules")
             .WithSummary("List pricing rules")
             .WithDescription("In the order consolidation tries them: by priority (lowest first), then id. At most 1 000 rules.");

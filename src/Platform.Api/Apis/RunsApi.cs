@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Infrastructure.Ingestion.Runs;
 
 namespace Platform.Api.Apis;
@@ -22,7 +23,7 @@ public static class RunsApi
 
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Runs");
+        var api = routes.MapGroup("/api/v1").WithTags("Runs").RateLimitedByMethod();
         api.MapPost("/feeds/{feedId:guid}/runs", StartAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("StartRun")
             .WithSummary("Start a run of a feed")
             .WithDescription("Needs scope `pipeline:admin`. Body optional: `type` is `full` or `incremental`; without it the run is incremental when the feed has a watermark.")

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.Api.RateLimiting;
 
 namespace Platform.Api.Apis;
 
@@ -13,7 +14,7 @@ public static class StatusApi
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/status", GetStatusAsync).AllowAnonymous().WithName("GetStatus").WithTags("Status")
+        routes.MapGet("/api/v1/status", GetStatusAsync).AllowAnonymous().RequireRateLimiting(RateLimitPolicies.Public).WithName("GetStatus").WithTags("Status")
             .WithSummary("Service status")
             .WithDescription("Public and unauthenticated: `operational`, `degraded` or `unavailable`, for storefront status pages. No component detail.");
         return routes;

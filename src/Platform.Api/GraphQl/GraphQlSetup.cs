@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Validation.Rules.Custom;
 using Platform.Api.Authentication;
 using Platform.Api.GraphQl.Schema;
+using Platform.Api.RateLimiting;
 
 namespace Platform.Api.GraphQl;
 
@@ -36,6 +37,9 @@ public static class GraphQlSetup
             .WithName("GraphQl")
             .WithTags("GraphQL")
             .RequireAuthorization(AuthenticationSetup.OrganizationMember)
+            // The schema has queries only so far: every request counts as a catalog read, whatever the method. When
+            // mutations arrive they must count against catalog-write, which needs the operation type before the limiter.
+            .RequireRateLimiting(RateLimitPolicies.CatalogRead)
             // The GraphQL document is described by docs/api/schema.graphql, not by OpenAPI.
             .ExcludeFromDescription();
         return routes;

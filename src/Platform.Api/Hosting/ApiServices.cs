@@ -2,6 +2,7 @@ using Platform.Api.ApiReference;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Api.Security;
 using Platform.Infrastructure.Catalog;
 using Platform.Infrastructure.Database;
@@ -25,6 +26,7 @@ public static class ApiServices
         builder.Services.AddApiKeyAuthentication();
         builder.Services.AddApiSecurity();
         builder.Services.AddApiReference();
+        builder.Services.AddApiRateLimits(builder.Configuration);
         return builder;
     }
 }

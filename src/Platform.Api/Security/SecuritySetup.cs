@@ -17,6 +17,9 @@ public static class SecuritySetup
     /// <summary>Headers and transport first, so redirects and errors carry them too.</summary>
     public static WebApplication UseApiTransportAndHeaders(this WebApplication app)
     {
+        // First: the client IP and scheme that everything after (HTTPS redirection, rate limits, logs) sees. Only headers
+        // from the configured proxies are believed (RateLimitingSetup).
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseTransportSecurity();
         return app;

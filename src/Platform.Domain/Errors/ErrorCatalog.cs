@@ -27,6 +27,9 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, "Request body too large",
         "Send a smaller body; 'detail' gives the limit. Split large batches into several requests.");
 
+    public static readonly ErrorDefinition RateLimited = new("RATE_LIMITED", 429, "Too many requests",
+        "Wait the number of seconds in Retry-After; the RateLimit and RateLimit-Policy headers show the budget and when it frees up.");
+
     public static readonly ErrorDefinition Internal = new("INTERNAL_ERROR", 500, "Unexpected error",
         "Retry later; if it persists, report the traceId to the operator.");
 
@@ -55,6 +58,6 @@ public static class ErrorCatalog
         "Check the fields, arguments, variables and depth against docs/api/schema.graphql and the limits in docs/api/graphql.md.");
 
     public static IReadOnlyList<ErrorDefinition> All { get; } =
-        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, Internal, ServiceUnavailable, RunAlreadyActive, FeedDisabled,
-         RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed];
+        [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
+         RunAlreadyActive, FeedDisabled, RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed];
 }

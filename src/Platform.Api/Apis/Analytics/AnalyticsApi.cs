@@ -3,6 +3,7 @@ using Platform.Api.ApiReference;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Domain.Catalog.Analytics;
 using Platform.Infrastructure.Catalog;
 
@@ -13,7 +14,8 @@ public static class AnalyticsApi
 {
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(AuthenticationSetup.OrganizationMember);
+        var api = routes.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(AuthenticationSetup.OrganizationMember)
+            .RateLimitedByMethod();
         api.MapGet("/inventory", InventoryAsync).WithName("GetInventoryAnalytics")
             .WithSummary("Inventory by shape, grade, price or carat band")
             .WithDescription("""

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Domain.Catalog.History;
 using Platform.Domain.Catalog.Paging;
 using Platform.Domain.Catalog.Search;
@@ -18,7 +19,8 @@ public static class DiamondsApi
 {
     public static IEndpointRouteBuilder MapDiamondsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember);
+        var api = routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember)
+            .RateLimitedByMethod();
         api.MapGet("/diamonds", SearchAsync).WithName("SearchDiamonds")
             .WithSummary("Search diamonds")
             .WithDescription("""
@@ -30,7 +32,7 @@ public static class DiamondsApi
             .AddOpenApiOperationTransformer(DiamondQueryParameters.DescribeSearch)
             .ProducesErrors(ErrorCatalog.ValidationFailed, ErrorCatalog.InvalidCursor);
         // A literal ':' is fine in a route segment: only '{…}' parameters give it meaning (constraints).
-        api.MapPost("/diamonds:batchGet", BatchGetAsync).WithName("BatchGetDiamonds")
+        api.MapPost("/diamonds:batchGet", BatchGetAsync).RequireRateLimiting(RateLimitPolicies.CatalogRead).WithName("BatchGetDiamonds")
             .WithSummary("Get many diamonds by id")
             .WithDescription("1–100 ids. `items` holds the stones found, in request order; `notFound` the ids that are not active stones of your organization.");
         api.MapGet("/diamonds/{id:guid}", GetAsync).WithName("GetDiamond")

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Platform.Api.ApiReference;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
+using Platform.Api.RateLimiting;
 using Platform.Domain.Catalog.Search;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Catalog;
 
 namespace Platform.Api.Apis.Exports;
@@ -25,7 +26,7 @@ public static class ExportsApi
 
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember)
+        routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember).RateLimitedByMethod()
             .MapGet("/exports/diamonds", ExportAsync).WithName("ExportDiamonds")
             .WithSummary("Export diamonds as CSV or NDJSON")
             .WithDescription("""
