@@ -53,7 +53,7 @@ public sealed class CatalogAnalytics(NpgsqlDataSource dataSource)
             GROUP BY {groupPositions}
             ORDER BY count(*) DESC, {groupPositions}
             """, sql.Parameters, cancellationToken: cancellationToken));
-        var names = query.GroupBy.Select(d => InventoryQuery.Dimensions.First(pair => pair.Value == d).Key).ToList();
+        var names = query.GroupBy.Select(InventoryQuery.NameOf).ToList();
         var groups = rows.Cast<IDictionary<string, object?>>().Select(row => new InventoryGroup(
             names.Select((name, i) => (name, value: row[$"k{i}"] as string)).ToDictionary(pair => pair.name, pair => pair.value),
             (long)row["count"]!, (decimal)row["avg"]!, (decimal)row["min"]!, (decimal)row["max"]!, (decimal)row["sum"]!)).ToList();

@@ -43,15 +43,7 @@ public sealed class OpenApiTypeScriptClientTests(PlatformServers servers)
                 """, Enumerable.Range(1, 3).Select(day => new { tenant.OrgId, DiamondId = cheapest.Id, ChangedAt = new DateTimeOffset(2025, 6, day, 0, 0, 0, TimeSpan.Zero) }));
         }
 
-        await using var api = new ServiceProcess("Platform.Api", FreePort.Next(), new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-            ["ConnectionStrings__platformdb"] = database.ConnectionString,
-            ["ConnectionStrings__cache"] = servers.Redis.ConnectionString,
-            ["Database__MigrateOnStartup"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-        }, "api-typescript-client");
-        await api.StartAsync();
+        await using var api = await ApiProcess.StartAsync(database.ConnectionString, servers.Redis.ConnectionString, "api-typescript-client");
 
         var client = new NpmProject(Path.Combine(RepositoryRoot.Path, "tests", "clients", "typescript"));
         await client.EnsureInstalledAsync(Ct);

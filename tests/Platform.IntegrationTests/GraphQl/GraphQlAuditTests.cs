@@ -23,17 +23,9 @@ public sealed class GraphQlAuditTests(PlatformServers servers)
         await using var dataSource = database.CreateDataSource();
         var tenant = await TestTenant.CreateAsync(dataSource, new ApiKeyStore(dataSource, TimeProvider.System), "org-audit");
 
-        await using var api = new ServiceProcess("Platform.Api", FreePort.Next(), new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-            ["ConnectionStrings__platformdb"] = database.ConnectionString,
-            ["ConnectionStrings__cache"] = servers.Redis.ConnectionString,
-            ["Database__MigrateOnStartup"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-            // The audit's variables checks query __type(name: $name), which is introspection (off outside Development).
-            ["GraphQl__EnableIntrospection"] = "true",
-        }, "api-graphql-audit");
-        await api.StartAsync();
+        // The audit's variables checks query __type(name: $name), which is introspection (off outside Development).
+        await using var api = await ApiProcess.StartAsync(database.ConnectionString, servers.Redis.ConnectionString, "api-graphql-audit",
+            new Dictionary<string, string> { ["GraphQl__EnableIntrospection"] = "true" });
 
         var audit = new NpmProject(Path.Combine(RepositoryRoot.Path, "tests", "clients", "graphql-audit"));
         await audit.EnsureInstalledAsync(Ct);

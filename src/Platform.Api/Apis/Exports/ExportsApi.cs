@@ -40,7 +40,8 @@ public static class ExportsApi
         return routes;
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext context, ClaimsPrincipal user, DiamondExport export, IOptions<JsonOptions> json)
+    private static async Task<IResult> ExportAsync(
+        HttpContext context, ClaimsPrincipal user, DiamondExport export, IOptions<JsonOptions> json, TimeProvider time)
     {
         var (query, errors) = DiamondExportQuery.Parse(QueryValues.Of(context.Request));
         if (!errors.IsEmpty)
@@ -50,7 +51,7 @@ public static class ExportsApi
         var csv = query.Format == ExportFormat.Csv;
         var response = context.Response;
         response.ContentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-        var name = $"diamonds-{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.{(csv ? "csv" : "ndjson")}";
+        var name = $"diamonds-{time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.{(csv ? "csv" : "ndjson")}";
         response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
 
         var cancellation = context.RequestAborted;
@@ -62,7 +63,8 @@ public static class ExportsApi
         var rows = 0;
         await foreach (var diamond in export.ReadAsync(user.OrgId(), query.Criteria, cancellation))
         {
-            await writer.WriteAsync((csv ? DiamondCsv.Line(diamond) : JsonSerializer.Serialize(diamond, json.Value.SerializerOptions)) + "\n");
+            await writer.WriteAsync(csv ? DiamondCsv.Line(diamond) : JsonSerializer.Serialize(diamond, json.Value.SerializerOptions));
+            await writer.WriteAsync('\n');
             if (++rows % FlushEvery == 0)
             {
                 await writer.FlushAsync(cancellation);

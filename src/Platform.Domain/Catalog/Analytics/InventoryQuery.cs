@@ -27,7 +27,11 @@ public sealed record InventoryQuery(DiamondSearchCriteria Criteria, IReadOnlyLis
     public const int MaxDimensions = 2;
 
     public static readonly IReadOnlyDictionary<string, InventoryDimension> Dimensions =
-        Enum.GetValues<InventoryDimension>().ToDictionary(d => char.ToLowerInvariant(d.ToString()[0]) + d.ToString()[1..], d => d);
+        Enum.GetValues<InventoryDimension>().ToDictionary(NameOf, d => d);
+
+    /// <summary>The parameter spelling of a dimension (camelCase), also the key name in the answer's groups.</summary>
+    public static string NameOf(InventoryDimension dimension) =>
+        char.ToLowerInvariant(dimension.ToString()[0]) + dimension.ToString()[1..];
 
     public static (InventoryQuery Query, FieldErrors Errors) Parse(IEnumerable<KeyValuePair<string, IReadOnlyList<string?>>> query)
     {
