@@ -37,6 +37,7 @@ app.MapOrganizationApi();
 app.MapRunsApi();
 app.MapPricingRulesApi();
 app.MapDiamondsApi();
+app.MapReservationsApi();
 app.MapExportsApi();
 app.MapAnalyticsApi();
 app.MapGraphQlApi();

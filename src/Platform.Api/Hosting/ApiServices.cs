@@ -19,6 +19,7 @@ public static class ApiServices
         builder.Services.AddPlatformInfrastructure();
         builder.Services.AddIngestionCore();
         builder.Services.AddCatalogReads();
+        builder.Services.AddReservations();
         builder.Services.AddCursorSigning();
         builder.Services.AddHostedService<MigrateOnStartup>();
 

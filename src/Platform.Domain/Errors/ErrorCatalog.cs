@@ -48,6 +48,21 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition InvalidCursor = new("INVALID_CURSOR", 400, "The cursor is not valid",
         "Pass the previous page's nextCursor unchanged, with the same filters and sort; after changing them, start again without a cursor.");
 
+    public static readonly ErrorDefinition DiamondNotAvailable = new("DIAMOND_NOT_AVAILABLE", 409, "The diamond is not available",
+        "The stone is held or sold ('detail' says which when known); search again for available stones.");
+
+    public static readonly ErrorDefinition ReservationsNotSupported = new("RESERVATIONS_NOT_SUPPORTED", 409, "The supplier takes no holds or orders here",
+        "Hold or buy this stone with its supplier directly; 'detail' names the feed kind.");
+
+    public static readonly ErrorDefinition SupplierUnavailable = new("SUPPLIER_UNAVAILABLE", 503, "The supplier did not answer",
+        "Nothing was held or bought. Retry after Retry-After; a purchase retry must send the same Idempotency-Key.");
+
+    public static readonly ErrorDefinition IdempotencyKeyReused = new("IDEMPOTENCY_KEY_REUSED", 422, "The Idempotency-Key was used for another request",
+        "Send a new Idempotency-Key for a new purchase; resend the original body to read the original result.");
+
+    public static readonly ErrorDefinition PurchaseInProgress = new("PURCHASE_IN_PROGRESS", 409, "A purchase with this Idempotency-Key is in progress",
+        "Retry after Retry-After with the same key and body to read its result.");
+
     public static readonly ErrorDefinition MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "Method not allowed",
         "Use a method listed in the Allow header; GraphQL mutations only run over POST.");
 
@@ -59,5 +74,6 @@ public static class ErrorCatalog
 
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
-         RunAlreadyActive, FeedDisabled, RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed];
+         RunAlreadyActive, FeedDisabled, RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
+         DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress];
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Infrastructure.Catalog.Reservations;
+using Platform.Infrastructure.Feeds;
 
 namespace Platform.Infrastructure.Catalog;
 
@@ -12,6 +14,15 @@ public static class CatalogExtensions
         services.TryAddSingleton<DiamondQueries>();
         services.TryAddSingleton<DiamondExport>();
         services.TryAddSingleton<CatalogAnalytics>();
+        return services;
+    }
+
+    /// <summary>Holds and purchases through the feeds' adapters (brings the adapters, their rate limits and breakers).</summary>
+    public static IServiceCollection AddReservations(this IServiceCollection services)
+    {
+        services.AddFeedAdapters();
+        services.TryAddSingleton<HoldService>();
+        services.TryAddSingleton<PurchaseService>();
         return services;
     }
 }

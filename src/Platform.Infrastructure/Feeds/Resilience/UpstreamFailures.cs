@@ -16,6 +16,17 @@ internal static class UpstreamFailures
         _ => false,
     };
 
+    /// <summary>
+    /// Failures after which the supplier certainly did nothing, so even a hold or an order may be sent again: it
+    /// refused to look at the request (429) or the circuit never let it leave.
+    /// </summary>
+    public static bool ChangedNothing(Exception exception) => exception switch
+    {
+        UpstreamHttpException { StatusCode: System.Net.HttpStatusCode.TooManyRequests } => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => true,
+        _ => false,
+    };
+
     /// <summary>A short name for the failure, for the outcome tag and logs (never a message that could carry data).</summary>
     public static string OutcomeOf(Exception exception) => exception switch
     {

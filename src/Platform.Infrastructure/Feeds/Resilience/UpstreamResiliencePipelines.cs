@@ -19,6 +19,7 @@ internal sealed partial class UpstreamResiliencePipelines : IAsyncDisposable
 {
     internal static readonly ResiliencePropertyKey<string> FeedKindKey = new("platform.feed_kind");
     internal static readonly ResiliencePropertyKey<string> OperationKey = new("platform.upstream.operation");
+    internal static readonly ResiliencePropertyKey<bool> RetrySafeKey = new("platform.upstream.retry_safe");
 
     private readonly ResiliencePipelineRegistry<Guid> registry = new();
     private readonly UpstreamOptions options;
@@ -56,7 +57,9 @@ internal sealed partial class UpstreamResiliencePipelines : IAsyncDisposable
         {
             builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = transient,
+                // Holds and orders (not retry-safe) are sent again only when the supplier certainly did nothing.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } failure && UpstreamFailures.IsTransient(failure)
+                    && (args.Context.Properties.GetValue(RetrySafeKey, true) || UpstreamFailures.ChangedNothing(failure))),
                 MaxRetryAttempts = options.RetryCount,
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                     UpstreamRetryDelay.For(options, args.AttemptNumber, args.Outcome.Exception, Random.Shared.NextDouble())),

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Infrastructure.Feeds.Upstream;
 
@@ -8,7 +10,7 @@ namespace Platform.Infrastructure.Feeds.Simulator;
 /// The adapter of <c>Platform.FeedSimulator</c>'s REST API (<c>/api/v1/diamonds/count</c> and <c>/api/v1/diamonds</c>),
 /// used for local runs, tests and benchmarks. Every call goes through the feed's rate limit and resilience pipeline.
 /// </summary>
-public sealed class SimulatorFeedAdapter : IFeedAdapter
+public sealed class SimulatorFeedAdapter : IFeedAdapter, IFeedReservations
 {
     public const string AdapterKind = "simulator";
     public const int PageSizeLimit = 50;
@@ -57,14 +59,51 @@ public sealed class SimulatorFeedAdapter : IFeedAdapter
 
     public DiamondDraft Map(RawStone stone) => SimulatorStoneMapper.Map(stone);
 
-    private async Task<HttpResponseMessage> GetAsync(Uri uri, string what, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (config.ApiToken is { } apiToken)
+    public Task<ReservationOutcome<SupplierHold>> PlaceHoldAsync(SupplierStone stone, CancellationToken cancellationToken) =>
+        gateway.SendAsync(Call(UpstreamOperation.Hold) with { RetrySafe = false }, async token =>
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiToken);
+            using var response = await PostAsync(SimulatorRequests.Holds(config.BaseUrl), new { diamondId = stone.SupplierStoneId }, "Simulator hold", token);
+            return response is null
+                ? ReservationOutcome.Refused<SupplierHold>("The supplier reports the stone as not available.")
+                : ReservationOutcome.Done(await SimulatorResponses.ReadHoldAsync(response, token));
+        }, cancellationToken);
+
+    public Task<ReservationOutcome<SupplierOrder>> PlaceOrderAsync(SupplierStone stone, string reference, CancellationToken cancellationToken) =>
+        gateway.SendAsync(Call(UpstreamOperation.Order) with { RetrySafe = false }, async token =>
+        {
+            using var response = await PostAsync(
+                SimulatorRequests.Orders(config.BaseUrl), new { diamondId = stone.SupplierStoneId, reference }, "Simulator order", token);
+            return response is null
+                ? ReservationOutcome.Refused<SupplierOrder>("The supplier reports the stone as sold or no longer listed.")
+                : ReservationOutcome.Done(await SimulatorResponses.ReadOrderAsync(response, token));
+        }, cancellationToken);
+
+    private Task<HttpResponseMessage> GetAsync(Uri uri, string what, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), what, cancellationToken);
+
+    /// <summary>The success response, or null when the supplier refused: 409 (held or sold) or 404 (no longer listed).</summary>
+    private async Task<HttpResponseMessage?> PostAsync(Uri uri, object body, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body) }, what, cancellationToken);
         }
-        return await UpstreamHttp.SendAsync(clients.CreateClient(UpstreamHttp.ClientName), request, what, timeProvider, cancellationToken);
+        catch (UpstreamHttpException refused) when (refused.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            if (config.ApiToken is { } apiToken)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiToken);
+            }
+            return await UpstreamHttp.SendAsync(clients.CreateClient(UpstreamHttp.ClientName), request, what, timeProvider, cancellationToken);
+        }
     }
 
     private UpstreamCall Call(string operation, int? offset = null, int? limit = null) =>

@@ -12,6 +12,10 @@ internal static class SimulatorRequests
     public static Uri Search(Uri baseUrl, FeedQuery query, int offset, int limit) =>
         new(baseUrl, string.Create(CultureInfo.InvariantCulture, $"api/v1/diamonds?{Filter(query)}&offset={offset}&limit={limit}"));
 
+    public static Uri Holds(Uri baseUrl) => new(baseUrl, "api/v1/holds");
+
+    public static Uri Orders(Uri baseUrl) => new(baseUrl, "api/v1/orders");
+
     private static string Filter(FeedQuery query) => string.Create(CultureInfo.InvariantCulture,
         $"priceFrom={query.MinPrice}&priceTo={query.MaxPrice}&updatedFrom={Instant(query.UpdatedFrom)}&updatedTo={Instant(query.UpdatedTo)}");
 

@@ -36,6 +36,23 @@ internal static class SimulatorResponses
         return new FeedPage(stones);
     }
 
+    public static async Task<SupplierHold> ReadHoldAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var document = await ParseAsync(response, "hold", cancellationToken);
+        var root = document.RootElement;
+        return root.TryGetProperty("holdId", out var id) && id.GetString() is { Length: > 0 } holdId
+            ? new SupplierHold(holdId, root.TryGetProperty("holdUntil", out var until) && until.TryGetDateTimeOffset(out var end) ? end : null)
+            : throw new UpstreamResponseException("Simulator hold answer has no 'holdId'.");
+    }
+
+    public static async Task<SupplierOrder> ReadOrderAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var document = await ParseAsync(response, "order", cancellationToken);
+        return document.RootElement.TryGetProperty("orderId", out var id) && id.GetString() is { Length: > 0 } orderId
+            ? new SupplierOrder(orderId)
+            : throw new UpstreamResponseException("Simulator order answer has no 'orderId'.");
+    }
+
     private static RawStone ReadStone(JsonElement item, int position)
     {
         try

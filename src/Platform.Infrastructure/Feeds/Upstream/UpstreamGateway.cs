@@ -21,6 +21,7 @@ internal sealed class UpstreamGateway(
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(UpstreamResiliencePipelines.FeedKindKey, call.FeedKind);
         context.Properties.Set(UpstreamResiliencePipelines.OperationKey, call.Operation);
+        context.Properties.Set(UpstreamResiliencePipelines.RetrySafeKey, call.RetrySafe);
         try
         {
             var result = await pipelines.For(call.FeedId).ExecuteAsync(
