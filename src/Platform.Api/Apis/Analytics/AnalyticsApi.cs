@@ -6,6 +6,7 @@ using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
 using Platform.Domain.Catalog.Analytics;
 using Platform.Infrastructure.Catalog;
+using Platform.Infrastructure.Catalog.Caching;
 
 namespace Platform.Api.Apis.Analytics;
 
@@ -38,20 +39,24 @@ public static class AnalyticsApi
     }
 
     private static async Task<Results<Ok<InventoryReport>, ProblemHttpResult>> InventoryAsync(
-        HttpRequest request, ClaimsPrincipal user, CatalogAnalytics analytics, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CatalogAnalytics analytics, CatalogCache cache, CancellationToken cancellationToken)
     {
         var (query, errors) = InventoryQuery.Parse(QueryValues.Of(request));
+        var orgId = user.OrgId();
         return errors.IsEmpty
-            ? TypedResults.Ok(await analytics.InventoryAsync(user.OrgId(), query, cancellationToken))
+            ? TypedResults.Ok(await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Analytics, query,
+                token => analytics.InventoryAsync(orgId, query, token), cancellationToken))
             : ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors.ToDictionary());
     }
 
     private static async Task<Results<Ok<PriceTrendReport>, ProblemHttpResult>> PriceTrendsAsync(
-        HttpRequest request, ClaimsPrincipal user, CatalogAnalytics analytics, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CatalogAnalytics analytics, CatalogCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var (query, errors) = PriceTrendQuery.Parse(QueryValues.Of(request), time.GetUtcNow());
+        var orgId = user.OrgId();
         return errors.IsEmpty
-            ? TypedResults.Ok(await analytics.PriceTrendsAsync(user.OrgId(), query, cancellationToken))
+            ? TypedResults.Ok(await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Analytics, query,
+                token => analytics.PriceTrendsAsync(orgId, query, token), cancellationToken))
             : ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors.ToDictionary());
     }
 }

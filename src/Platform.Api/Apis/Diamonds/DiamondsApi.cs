@@ -8,6 +8,7 @@ using Platform.Domain.Catalog.History;
 using Platform.Domain.Catalog.Paging;
 using Platform.Domain.Catalog.Search;
 using Platform.Infrastructure.Catalog;
+using Platform.Infrastructure.Catalog.Caching;
 
 namespace Platform.Api.Apis.Diamonds;
 
@@ -47,7 +48,7 @@ public static class DiamondsApi
     }
 
     private static async Task<Results<Ok<DiamondList>, ProblemHttpResult>> SearchAsync(
-        HttpRequest request, ClaimsPrincipal user, DiamondSearch search, DiamondCursor cursors, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, DiamondSearch search, DiamondCursor cursors, CatalogCache cache, CancellationToken cancellationToken)
     {
         var (criteria, errors) = DiamondSearchParser.Parse(QueryValues.Of(request));
         if (!errors.IsEmpty)
@@ -60,14 +61,22 @@ public static class DiamondsApi
         {
             return InvalidCursor();
         }
-        var page = await search.SearchAsync(orgId, criteria, after, cancellationToken);
-        var next = page.Next is { } position ? cursors.Encode(orgId, criteria, position) : null;
-        return TypedResults.Ok(new DiamondList(page.Items, next, page.Total, page.TotalIsEstimate));
+        return TypedResults.Ok(await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Search, criteria, async token =>
+        {
+            var page = await search.SearchAsync(orgId, criteria, after, token);
+            var next = page.Next is { } position ? cursors.Encode(orgId, criteria, position) : null;
+            return new DiamondList(page.Items, next, page.Total, page.TotalIsEstimate);
+        }, cancellationToken));
     }
 
     private static async Task<Results<Ok<DiamondView>, ProblemHttpResult>> GetAsync(
-        [Description("The diamond's id.")] Guid id, ClaimsPrincipal user, DiamondQueries diamonds, CancellationToken cancellationToken) =>
-        await diamonds.FindAsync(user.OrgId(), id, cancellationToken) is { } diamond ? TypedResults.Ok(diamond) : ApiProblem.Result(ErrorCatalog.NotFound);
+        [Description("The diamond's id.")] Guid id, ClaimsPrincipal user, DiamondQueries diamonds, CatalogCache cache, CancellationToken cancellationToken)
+    {
+        var orgId = user.OrgId();
+        return await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Detail, id, token => diamonds.FindAsync(orgId, id, token), cancellationToken) is { } diamond
+            ? TypedResults.Ok(diamond)
+            : ApiProblem.Result(ErrorCatalog.NotFound);
+    }
 
     private static async Task<Results<Ok<PriceHistoryPage>, ProblemHttpResult>> PriceHistoryAsync(
         Guid id, HttpRequest request, ClaimsPrincipal user, DiamondQueries diamonds, PriceHistoryCursor cursors, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Platform.Domain.Ingestion.Feeds;
+using Platform.Infrastructure.Catalog.Caching;
 
 namespace Platform.Infrastructure.Catalog.Reservations;
 
@@ -13,7 +14,8 @@ public sealed record HoldResult(HoldStatus Status, HoldView? Hold = null, string
 /// records the hold and marks the stone <c>on_hold</c> in one transaction. The supplier decides: our catalog's
 /// availability only spares it calls that could not succeed.
 /// </summary>
-public sealed class HoldService(NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, TimeProvider time)
+public sealed partial class HoldService(
+    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, DatasetVersions versions, TimeProvider time, ILogger<HoldService> logger)
 {
     public async Task<HoldResult> PlaceAsync(Guid orgId, Guid diamondId, string actor, CancellationToken cancellationToken)
     {
@@ -39,6 +41,7 @@ public sealed class HoldService(NpgsqlDataSource dataSource, IFeedAdapterFactory
         }
         catch (Exception failure) when (SupplierRetryAfter.IsSupplierFailure(failure))
         {
+            LogSupplierFailed(diamond.Feed.Id, diamond.Id, failure.GetType().Name, failure.Message);
             ReservationTelemetry.Hold("error");
             return new HoldResult(HoldStatus.SupplierUnavailable, Detail: "The supplier did not answer; the hold was not confirmed.",
                 RetryAfter: SupplierRetryAfter.Of(failure));
@@ -59,7 +62,11 @@ public sealed class HoldService(NpgsqlDataSource dataSource, IFeedAdapterFactory
             transaction, cancellationToken: cancellationToken));
         await ReservableDiamond.MarkAsync(connection, transaction, orgId, diamond.Feed.Id, diamond.Id, "on_hold", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        versions.Forget(orgId);
         ReservationTelemetry.Hold("ok");
         return new HoldResult(HoldStatus.Placed, hold);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hold of diamond {DiamondId} on feed {FeedId}: the supplier call failed ({FailureType}: {Reason})")]
+    private partial void LogSupplierFailed(Guid feedId, Guid diamondId, string failureType, string reason);
 }

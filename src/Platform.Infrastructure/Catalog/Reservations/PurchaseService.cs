@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Platform.Domain.Catalog.Reservations;
 using Platform.Domain.Ingestion.Feeds;
+using Platform.Infrastructure.Catalog.Caching;
 
 namespace Platform.Infrastructure.Catalog.Reservations;
 
@@ -22,7 +23,8 @@ public sealed record PurchaseResult(PurchaseStatus Status, PurchaseView? Purchas
 /// If the supplier cannot be asked, the claim is withdrawn so the client can retry with the same key; the supplier
 /// sells a stone only once, so even a retry after an order that did go through cannot buy it twice.
 /// </summary>
-public sealed partial class PurchaseService(NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, TimeProvider time, ILogger<PurchaseService> logger)
+public sealed partial class PurchaseService(
+    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, DatasetVersions versions, TimeProvider time, ILogger<PurchaseService> logger)
 {
     public async Task<PurchaseResult> PurchaseAsync(Guid orgId, PurchaseRequest request, string actor, CancellationToken cancellationToken)
     {
@@ -83,6 +85,7 @@ public sealed partial class PurchaseService(NpgsqlDataSource dataSource, IFeedAd
         await CompleteAsync(connection, transaction, orgId, purchaseId, "confirmed", 201, JsonSerializer.Serialize(purchase, Json), order.OrderId, cancellationToken);
         await ReservableDiamond.MarkAsync(connection, transaction, orgId, diamond.Feed.Id, diamond.Id, "sold", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        versions.Forget(orgId);
         ReservationTelemetry.Purchase("confirmed");
         return new PurchaseResult(PurchaseStatus.Confirmed, purchase);
     }
