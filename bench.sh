@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks that print ratios against a baseline measured in the same run, on this machine (docs/performance.md).
 #
-#   ./bench.sh                          both benchmarks
+#   ./bench.sh                          every benchmark
 #   ./bench.sh ingest [--stones N]      simulator → catalog by the pipeline vs COPY + one INSERT … SELECT (default 200000)
 #   ./bench.sh queue [--messages N]     Postgres transport vs pgbench SKIP LOCKED dequeues (default 50000)
+#   ./bench.sh search [--diamonds N] [--seconds N]   api (REST, GraphQL, cached) vs raw Npgsql, 64 connections (500000, 20 s)
 #   ./bench.sh ingest --worker KEY=VALUE ...   pass a setting to the ingest worker, e.g. Pipeline__ConsolidationBatchSize=5000
 #   ./bench.sh queue --npgsql "No Reset On Close=true"   extra connection-string settings for the measured side
 #
@@ -14,9 +15,9 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 
 case "${1:-all}" in
-  -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-  ingest|queue|all|--*) ;;
-  *) echo "bench.sh: unknown benchmark '$1' (ingest, queue or nothing for both)" >&2; exit 2 ;;
+  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+  ingest|queue|search|all|--*) ;;
+  *) echo "bench.sh: unknown benchmark '$1' (ingest, queue, search or nothing for all)" >&2; exit 2 ;;
 esac
 
 ensure_postgres

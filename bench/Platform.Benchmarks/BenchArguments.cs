@@ -1,19 +1,19 @@
 namespace Platform.Benchmarks;
 
 /// <summary>
-/// <c>ingest|queue|all [--stones N] [--messages N] [--worker KEY=VALUE]… [--npgsql SETTINGS]</c>. <c>--worker</c> passes a
+/// <c>ingest|queue|search|all [--stones N] [--messages N] [--diamonds N] [--seconds N] [--worker KEY=VALUE]… [--npgsql SETTINGS]</c>. <c>--worker</c> passes a
 /// setting to the ingest worker process as an environment variable, e.g. <c>--worker Pipeline__ConsolidationBatchSize=5000</c>;
 /// <c>--npgsql</c> appends connection-string settings for the measured side (the worker, the queue consumers), e.g.
 /// <c>--npgsql "No Reset On Close=true"</c>. Baselines are never changed by either.
 /// </summary>
 public sealed record BenchArguments(
-    string Command, int Stones, int Messages, IReadOnlyDictionary<string, string> WorkerSettings, string NpgsqlSettings)
+    string Command, int Stones, int Messages, IReadOnlyDictionary<string, string> WorkerSettings, string NpgsqlSettings, int Diamonds = 500_000, int Seconds = 20)
 {
     public const string Usage =
-        "usage: Platform.Benchmarks <ingest|queue|all> [--stones N (200000)] [--messages N (50000)] [--worker KEY=VALUE]... [--npgsql SETTINGS]";
+        "usage: Platform.Benchmarks <ingest|queue|search|all> [--stones N (200000)] [--messages N (50000)] [--diamonds N (500000)] [--seconds N (20)] [--worker KEY=VALUE]... [--npgsql SETTINGS]";
 
-    /// <summary>The deadline of one invocation, both benchmarks included.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
+    /// <summary>The deadline of one invocation, every benchmark included.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(45);
 
     public bool Runs(string benchmark) => Command == "all" || Command == benchmark;
 
@@ -21,11 +21,11 @@ public sealed record BenchArguments(
     {
         var first = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? 1 : 0;
         var command = first == 1 ? args[0] : "all";
-        if (command is not ("ingest" or "queue" or "all"))
+        if (command is not ("ingest" or "queue" or "search" or "all"))
         {
             return null;
         }
-        int stones = 200_000, messages = 50_000;
+        int stones = 200_000, messages = 50_000, diamonds = 500_000, seconds = 20;
         var worker = new Dictionary<string, string>(StringComparer.Ordinal);
         var npgsql = "";
         for (var i = first; i < args.Count; i += 2)
@@ -35,6 +35,8 @@ public sealed record BenchArguments(
             {
                 case "--stones" when int.TryParse(value, out stones) && stones > 0:
                 case "--messages" when int.TryParse(value, out messages) && messages >= 4:
+                case "--diamonds" when int.TryParse(value, out diamonds) && diamonds >= 1_000:
+                case "--seconds" when int.TryParse(value, out seconds) && seconds is >= 2 and <= 600:
                 case "--npgsql" when (npgsql = value).Length > 0:
                 case "--worker" when value.Split('=', 2) is [{ Length: > 0 } key, var setting] && worker.TryAdd(key, setting):
                     break;
@@ -42,6 +44,6 @@ public sealed record BenchArguments(
                     return null;
             }
         }
-        return new BenchArguments(command, stones, messages, worker, npgsql);
+        return new BenchArguments(command, stones, messages, worker, npgsql, diamonds, seconds);
     }
 }

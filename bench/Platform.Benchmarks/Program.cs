@@ -2,6 +2,13 @@ using System.Runtime.InteropServices;
 using Platform.Benchmarks;
 using Platform.Benchmarks.Ingest;
 using Platform.Benchmarks.Queue;
+using Platform.Benchmarks.Search;
+
+if (Environment.GetEnvironmentVariable("PLATFORM_BENCH_ROLE") == BaselineServer.Role)
+{
+    await BaselineServer.RunAsync(args);
+    return 0;
+}
 
 if (BenchArguments.Parse(args) is not { } arguments)
 {
@@ -23,6 +30,10 @@ try
     if (arguments.Runs("queue"))
     {
         await QueueBenchmark.RunAsync(arguments.Messages, arguments.NpgsqlSettings, cancellation.Token);
+    }
+    if (arguments.Runs("search"))
+    {
+        await SearchBenchmark.RunAsync(arguments, cancellation.Token);
     }
     return 0;
 }

@@ -15,8 +15,17 @@ public sealed class ServiceProcess : IAsyncDisposable
     private Process? _process;
 
     public ServiceProcess(string project, int port, IReadOnlyDictionary<string, string> environment, string logName)
+        : this(port, environment, logName, BuiltDll(project))
     {
-        _dll = BuiltDll(project);
+    }
+
+    /// <summary>Any built .NET program that serves <c>/health/live</c> on <c>--urls</c>, e.g. a benchmark's baseline server.</summary>
+    public static ServiceProcess ForDll(string dll, int port, IReadOnlyDictionary<string, string> environment, string logName) =>
+        new(port, environment, logName, dll);
+
+    private ServiceProcess(int port, IReadOnlyDictionary<string, string> environment, string logName, string dll)
+    {
+        _dll = dll;
         Port = port;
         _environment = environment;
         _logPath = Path.Combine(Path.GetTempPath(), "platform-test-logs", $"{logName}-{port}.log");

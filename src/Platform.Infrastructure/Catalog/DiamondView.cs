@@ -4,7 +4,7 @@ namespace Platform.Infrastructure.Catalog;
 public class DiamondView
 {
     /// <summary>The columns behind this view, for queries aliasing <c>diamonds</c> as <c>d</c>.</summary>
-    internal const string Columns = """
+    public const string Columns = """
         d.id, d.feed_id, d.supplier_stone_id, d.offer_id, d.shape, d.carats, d.color, d.clarity, d.cut, d.polish, d.symmetry,
         d.fluorescence, d.lab_grown, d.retail_price, d.feed_price, d.price_per_carat, d.markup_ratio, d.rating, d.availability,
         d.certificate_lab, d.certificate_number, d.image_url, d.video_url, d.supplier_name, d.source_updated_at, d.created_at, d.updated_at

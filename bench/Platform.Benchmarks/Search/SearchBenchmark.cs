@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Platform.Benchmarks.Ingest;
+using Platform.Benchmarks.Support;
+
+namespace Platform.Benchmarks.Search;
+
+/// <summary>
+/// <c>./bench.sh search</c>: a seeded catalog (500 000 stones by default) read through the api (Release, its own process)
+/// at 64 connections with a fixed mix of filtered searches and detail reads — REST then GraphQL with the cache off, then
+/// REST with the cache on — against the same mix on a minimal raw-Npgsql endpoint running the same SQL (the baseline).
+/// </summary>
+public static class SearchBenchmark
+{
+    public const int Connections = 64;
+
+    public static async Task RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
+    {
+        var warmUp = TimeSpan.FromSeconds(Math.Max(2, arguments.Seconds / 4));
+        var duration = TimeSpan.FromSeconds(arguments.Seconds);
+        await using var postgres = await PostgresServer.CreateAsync();
+        await using var redis = await RedisServer.StartOwnedAsync();
+        await using var database = await BenchDatabase.CreateAsync(postgres, "search", cancellationToken);
+        await using var dataSource = database.CreateDataSource();
+        var seeding = Stopwatch.StartNew();
+        var catalog = await SearchCatalog.SeedAsync(dataSource, arguments.Diamonds, cancellationToken);
+        Console.WriteLine($"search: {arguments.Diamonds} diamonds seeded in {Figures.Seconds(seeding.Elapsed)}; {Connections} connections,"
+            + $" {warmUp.TotalSeconds:0} s warm-up + {duration.TotalSeconds:0} s per phase, {Environment.ProcessorCount} cores");
+        var mix = new SearchMix(catalog.DetailIds);
+
+        LoadFigures baseline;
+        await using (var server = ServiceProcess.ForDll(typeof(BaselineServer).Assembly.Location, FreePort.Next(), new Dictionary<string, string>
+        {
+            ["PLATFORM_BENCH_ROLE"] = BaselineServer.Role,
+            ["BASELINE_DB"] = database.ConnectionString,
+            ["BASELINE_ORG"] = catalog.OrgId.ToString(),
+        }, "bench-search-baseline"))
+        {
+            await server.StartAsync(TimeSpan.FromMinutes(1));
+            baseline = await LoadDriver.RunAsync(new Uri(server.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
+            Report("baseline (raw Npgsql, same SQL)", baseline);
+        }
+
+        LoadFigures rest, graphQl, cached;
+        double rss;
+        await using (var api = await StartApiAsync(database, redis, cacheEnabled: false))
+        await using (var memory = new PeakRss(api.ProcessId!.Value))
+        {
+            rest = await LoadDriver.RunAsync(new Uri(api.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
+            Report("REST, cache off", rest);
+            graphQl = await LoadDriver.RunAsync(new Uri(api.Url), catalog.ApiKey, Connections, warmUp, duration, mix.GraphQl, cancellationToken);
+            Report("GraphQL, cache off", graphQl);
+            rss = memory.PeakMegabytes;
+        }
+        await using (var api = await StartApiAsync(database, redis, cacheEnabled: true))
+        await using (var memory = new PeakRss(api.ProcessId!.Value))
+        {
+            cached = await LoadDriver.RunAsync(new Uri(api.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
+            Report("REST, cache on", cached);
+            rss = Math.Max(rss, memory.PeakMegabytes);
+        }
+
+        Console.WriteLine($"  ratios: rest/baseline={Figures.Format(rest.RequestsPerSecond / baseline.RequestsPerSecond)} (goal ≥ 0.6)"
+            + $" graphql/rest={Figures.Format(graphQl.RequestsPerSecond / rest.RequestsPerSecond)} (goal ≥ 0.8)"
+            + $" cached/uncached={Figures.Format(cached.RequestsPerSecond / rest.RequestsPerSecond)} (goal ≥ 5); REST p95 goal < 20 ms, RSS goal < 300 MB");
+        Console.WriteLine($"search rest_rps={Figures.Format(rest.RequestsPerSecond)} rest_p95_ms={Figures.Format(rest.P95Milliseconds)}"
+            + $" graphql_rps={Figures.Format(graphQl.RequestsPerSecond)} graphql_p95_ms={Figures.Format(graphQl.P95Milliseconds)}"
+            + $" cached_rps={Figures.Format(cached.RequestsPerSecond)} baseline_rps={Figures.Format(baseline.RequestsPerSecond)} rss_mb={Figures.Format(rss)}");
+    }
+
+    private static async Task<ServiceProcess> StartApiAsync(BenchDatabase database, RedisServer redis, bool cacheEnabled)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ConnectionStrings__platformdb"] = database.ConnectionString,
+            ["ConnectionStrings__cache"] = redis.ConnectionString,
+            ["Catalog__Cache__Enabled"] = cacheEnabled ? "true" : "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        // The benchmark measures the api, not its limits: every policy gets a budget no run can spend.
+        foreach (var policy in (string[])["Public", "CatalogRead", "CatalogWrite", "Admin"])
+        {
+            environment[$"RateLimits__{policy}__PermitLimit"] = "1000000";
+        }
+        var api = new ServiceProcess("Platform.Api", FreePort.Next(), environment, cacheEnabled ? "bench-search-api-cached" : "bench-search-api");
+        await api.StartAsync(TimeSpan.FromMinutes(1));
+        return api;
+    }
+
+    private static void Report(string phase, LoadFigures figures) =>
+        Console.WriteLine($"  {phase}: {Figures.Format(figures.RequestsPerSecond)} req/s, p50 {Figures.Format(figures.P50Milliseconds)} ms,"
+            + $" p95 {Figures.Format(figures.P95Milliseconds)} ms ({figures.Requests} requests)");
+}

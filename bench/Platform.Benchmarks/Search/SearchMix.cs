@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Platform.Benchmarks.Search;
+
+/// <summary>
+/// The fixed request mix of <c>./bench.sh search</c>: 70 % filtered searches (ten shapes of query, first pages) and 30 %
+/// detail reads of sampled stones, in a deterministic order per connection. Each search exists as a REST query string
+/// and as the equivalent GraphQL <c>where</c>/<c>order</c>, selecting the same fields REST returns.
+/// </summary>
+public sealed class SearchMix(IReadOnlyList<Guid> detailIds)
+{
+    public sealed record SearchCase(string Query, object Where, object? Order);
+
+    public static readonly IReadOnlyList<SearchCase> Searches =
+    [
+        new("shape=ROUND&sort=price&order=asc", new { shape = new[] { "ROUND" } }, new { field = "PRICE", direction = "ASC" }),
+        new("shape=OVAL&caratMin=1&caratMax=2", new { shape = new[] { "OVAL" }, caratMin = 1, caratMax = 2 }, null),
+        new("color=D,E&clarity=VS1", new { color = new[] { "D", "E" }, clarity = new[] { "VS1" } }, null),
+        new("priceMin=1000&priceMax=5000&sort=price", new { priceMin = 1000, priceMax = 5000 }, new { field = "PRICE" }),
+        new("sort=createdAt", new { }, new { field = "CREATED_AT" }),
+        new("labGrown=true&shape=ROUND&sort=carats&order=desc", new { labGrown = true, shape = new[] { "ROUND" } }, new { field = "CARATS", direction = "DESC" }),
+        new("shape=EMERALD&color=G&sort=color", new { shape = new[] { "EMERALD" }, color = new[] { "G" } }, new { field = "COLOR" }),
+        new("caratMin=2&sort=carats", new { caratMin = 2 }, new { field = "CARATS" }),
+        new("clarity=IF,FL&sort=clarity", new { clarity = new[] { "IF", "FL" } }, new { field = "CLARITY" }),
+        new("shape=PEAR&priceMax=3000", new { shape = new[] { "PEAR" }, priceMax = 3000 }, null),
+    ];
+
+    private const string Fields = """
+        id feedId supplierStoneId offerId shape carats color clarity cut polish symmetry fluorescence labGrown retailPrice feedPrice
+        pricePerCarat markupRatio rating availability certificateLab certificateNumber imageUrl videoUrl supplierName sourceUpdatedAt createdAt updatedAt
+        """;
+
+    private static readonly string SearchDocument =
+        $"query Search($where: DiamondFilter, $order: DiamondOrder) {{ diamonds(where: $where, order: $order, first: 50) {{ totalCount totalIsEstimate pageInfo {{ hasNextPage endCursor }} nodes {{ {Fields} }} }} }}";
+
+    private static readonly string DetailDocument = $"query Detail($id: ID!) {{ diamond(id: $id) {{ {Fields} }} }}";
+
+    /// <summary>The next REST request of a connection; its <paramref name="random"/> makes the sequence repeatable.</summary>
+    public HttpRequestMessage Rest(Random random) => random.Next(10) < 7
+        ? new HttpRequestMessage(HttpMethod.Get, "/api/v1/diamonds?" + Searches[random.Next(Searches.Count)].Query)
+        : new HttpRequestMessage(HttpMethod.Get, $"/api/v1/diamonds/{detailIds[random.Next(detailIds.Count)]}");
+
+    public HttpRequestMessage GraphQl(Random random)
+    {
+        object body;
+        if (random.Next(10) < 7)
+        {
+            var search = Searches[random.Next(Searches.Count)];
+            body = new { query = SearchDocument, variables = new { where = search.Where, order = search.Order } };
+        }
+        else
+        {
+            body = new { query = DetailDocument, variables = new { id = detailIds[random.Next(detailIds.Count)] } };
+        }
+        return new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
+    }
+}
