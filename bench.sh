@@ -23,6 +23,14 @@ esac
 ensure_postgres
 ensure_redis
 
+# The search benchmark compares with PostGraphile 4 from npm; without node or the registry it is skipped, not failed.
+if [ "${1:-all}" = search ] || [ "${1:-all}" = all ]; then
+  if [ ! -d bench/postgraphile/node_modules ] && command -v npm >/dev/null; then
+    echo "Installing PostGraphile for the search comparison (bench/postgraphile)..."
+    (cd bench/postgraphile && npm ci --no-audit --no-fund >/dev/null 2>&1) || echo "bench.sh: npm ci in bench/postgraphile failed; the PostGraphile comparison is skipped" >&2
+  fi
+fi
+
 echo "Building Platform.NoAppHost.slnf (Release)..."
 mkdir -p artifacts
 if ! dotnet build Platform.NoAppHost.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >artifacts/bench-build.log 2>&1; then

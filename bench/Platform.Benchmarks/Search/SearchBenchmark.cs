@@ -25,7 +25,7 @@ public static class SearchBenchmark
         var catalog = await SearchCatalog.SeedAsync(dataSource, arguments.Diamonds, cancellationToken);
         Console.WriteLine($"search: {arguments.Diamonds} diamonds seeded in {Figures.Seconds(seeding.Elapsed)}; {Connections} connections,"
             + $" {warmUp.TotalSeconds:0} s warm-up + {duration.TotalSeconds:0} s per phase, {Environment.ProcessorCount} cores");
-        var mix = new SearchMix(catalog.DetailIds);
+        var mix = new SearchMix(catalog.OrgId, catalog.DetailIds);
 
         LoadFigures baseline;
         await using (var server = ServiceProcess.ForDll(typeof(BaselineServer).Assembly.Location, FreePort.Next(), new Dictionary<string, string>
@@ -38,6 +38,18 @@ public static class SearchBenchmark
             await server.StartAsync(TimeSpan.FromMinutes(1));
             baseline = await LoadDriver.RunAsync(new Uri(server.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
             Report("baseline (raw Npgsql, same SQL)", baseline);
+        }
+
+        LoadFigures? postGraphile = null;
+        if (File.Exists(PostGraphileServer.Cli))
+        {
+            await using var server = await PostGraphileServer.StartAsync(database.ConnectionString, cancellationToken);
+            postGraphile = await LoadDriver.RunAsync(new Uri(server.Url), catalog.ApiKey, Connections, warmUp, duration, mix.PostGraphile, cancellationToken);
+            Report("PostGraphile 4.9.2 + connection-filter", postGraphile);
+        }
+        else
+        {
+            Console.WriteLine($"  PostGraphile: skipped ({PostGraphileServer.Cli} is missing; ./bench.sh search installs it with npm ci)");
         }
 
         LoadFigures rest, graphQl, cached;
@@ -62,6 +74,11 @@ public static class SearchBenchmark
         Console.WriteLine($"  ratios: rest/baseline={Figures.Format(rest.RequestsPerSecond / baseline.RequestsPerSecond)} (goal ≥ 0.6)"
             + $" graphql/rest={Figures.Format(graphQl.RequestsPerSecond / rest.RequestsPerSecond)} (goal ≥ 0.8)"
             + $" cached/uncached={Figures.Format(cached.RequestsPerSecond / rest.RequestsPerSecond)} (goal ≥ 5); REST p95 goal < 20 ms, RSS goal < 300 MB");
+        if (postGraphile is not null)
+        {
+            Console.WriteLine($"  versus PostGraphile: graphql/postgraphile={Figures.Format(graphQl.RequestsPerSecond / postGraphile.RequestsPerSecond)}"
+                + $" rest/postgraphile={Figures.Format(rest.RequestsPerSecond / postGraphile.RequestsPerSecond)} (goal ≥ 2)");
+        }
         Console.WriteLine($"search rest_rps={Figures.Format(rest.RequestsPerSecond)} rest_p95_ms={Figures.Format(rest.P95Milliseconds)}"
             + $" graphql_rps={Figures.Format(graphQl.RequestsPerSecond)} graphql_p95_ms={Figures.Format(graphQl.P95Milliseconds)}"
             + $" cached_rps={Figures.Format(cached.RequestsPerSecond)} baseline_rps={Figures.Format(baseline.RequestsPerSecond)} rss_mb={Figures.Format(rss)}");
