@@ -38,6 +38,7 @@ public static class Extensions
     public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddDefaultHealthChecks();
+        builder.AddStructuredConsoleLogs();
         builder.ConfigureOpenTelemetry();
         return builder;
     }
