@@ -5,8 +5,8 @@ namespace Platform.IntegrationTests;
 
 /// <summary>
 /// The api in-process over a private database and the given Redis; extra settings override configuration. Every factory
-/// counts rate limits under its own Redis prefix with generous limits, so tests sharing one Redis never limit each other;
-/// rate-limit tests set <c>RateLimits:*</c> themselves.
+/// counts rate limits under its own Redis prefix with generous limits (organization plan rates off), so tests sharing one
+/// Redis never limit each other; rate-limit tests set <c>RateLimits:*</c> themselves.
 /// </summary>
 public sealed class ApiFactory(string databaseConnectionString, string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
@@ -21,6 +21,7 @@ public sealed class ApiFactory(string databaseConnectionString, string redisConn
         {
             builder.UseSetting($"RateLimits:{policy}:PermitLimit", "100000");
         }
+        builder.UseSetting("RateLimits:OrganizationRates", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
