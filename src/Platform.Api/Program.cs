@@ -1,5 +1,6 @@
 using Platform.Api.ApiReference;
 using Platform.Api.Apis;
+using Platform.Api.Apis.Admin;
 using Platform.Api.Apis.Analytics;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Apis.Exports;
@@ -34,6 +35,7 @@ app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapStatusApi();
 app.MapOrganizationApi();
+app.MapOrganizationLimitsApi();
 app.MapRunsApi();
 app.MapPricingRulesApi();
 app.MapDiamondsApi();

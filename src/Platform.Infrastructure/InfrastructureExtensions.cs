@@ -17,6 +17,8 @@ public static class InfrastructureExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<OrganizationLimitsStore>();
+        services.AddSingleton<OrganizationMemberStore>();
         services.AddSingleton<Pricing.PricingRuleRepository>();
         return services;
     }

@@ -5,9 +5,9 @@ namespace Platform.IntegrationTests;
 
 /// <summary>
 /// The api in-process over a private database and the given Redis; extra settings override configuration. Every factory
-/// counts rate limits under its own Redis prefix with generous limits, so tests sharing one Redis never limit each other;
-/// rate-limit tests set <c>RateLimits:*</c> themselves. The catalog cache is off: tests seed the catalog tables directly,
-/// which bumps no dataset version; cache tests turn it on (<c>Catalog:Cache:Enabled</c>).
+/// counts rate limits under its own Redis prefix with generous limits (organization plan rates off), so tests sharing one
+/// Redis never limit each other; rate-limit tests set <c>RateLimits:*</c> themselves. The catalog cache is off: tests seed
+/// the catalog tables directly, which bumps no dataset version; cache tests turn it on (<c>Catalog:Cache:Enabled</c>).
 /// </summary>
 public sealed class ApiFactory(string databaseConnectionString, string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
@@ -25,6 +25,7 @@ public sealed class ApiFactory(string databaseConnectionString, string redisConn
         {
             builder.UseSetting($"RateLimits:{policy}:PermitLimit", "100000");
         }
+        builder.UseSetting("RateLimits:OrganizationRates", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

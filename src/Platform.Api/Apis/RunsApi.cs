@@ -26,8 +26,10 @@ public static class RunsApi
         var api = routes.MapGroup("/api/v1").WithTags("Runs").RateLimitedByMethod();
         api.MapPost("/feeds/{feedId:guid}/runs", StartAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("StartRun")
             .WithSummary("Start a run of a feed")
-            .WithDescription("Needs scope `pipeline:admin`. Body optional: `type` is `full` or `incremental`; without it the run is incremental when the feed has a watermark.")
-            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.FeedDisabled, ErrorCatalog.RunAlreadyActive);
+            .WithDescription("Needs scope `pipeline:admin`. Body optional: `type` is `full` or `incremental`; without it the run is incremental when the feed has a watermark. "
+                + "When the organization's running capacity is taken the run is accepted with status `queued` and starts when a slot frees (oldest first); "
+                + "when its queued capacity is taken too the answer is 429 `CAPACITY_EXCEEDED` with `running`, `queued`, `runningCapacity` and `queuedCapacity`.")
+            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.FeedDisabled, ErrorCatalog.RunAlreadyActive, ErrorCatalog.CapacityExceeded);
         api.MapGet("/runs", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRuns")
             .WithSummary("List runs").WithDescription("Newest first. `nextCursor` is null on the last page.");
         api.MapGet("/runs/{runId:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetRun")
@@ -70,11 +72,23 @@ public static class RunsApi
         return result.Outcome switch
         {
             RunTriggerOutcome.Started => TypedResults.Accepted($"/api/v1/runs/{result.RunId}", new StartRunResponse(result.RunId!.Value, result.RunType!, "scanning")),
+            RunTriggerOutcome.Queued => TypedResults.Accepted($"/api/v1/runs/{result.RunId}", new StartRunResponse(result.RunId!.Value, result.RunType!, "queued")),
+            RunTriggerOutcome.CapacityExceeded => CapacityExceeded(result.Capacity!),
             RunTriggerOutcome.FeedNotFound => ApiProblem.Result(ErrorCatalog.NotFound),
             RunTriggerOutcome.FeedDisabled => ApiProblem.Result(ErrorCatalog.FeedDisabled),
             _ => ApiProblem.Result(ErrorCatalog.RunAlreadyActive),
         };
     }
+
+    private static ProblemHttpResult CapacityExceeded(RunCapacityUsage capacity) => ApiProblem.Result(ErrorCatalog.CapacityExceeded,
+        $"{capacity.Running} of {capacity.RunningCapacity} running and {capacity.Queued} of {capacity.QueuedCapacity} queued run slots are taken.",
+        details: new Dictionary<string, object?>
+        {
+            ["running"] = capacity.Running,
+            ["queued"] = capacity.Queued,
+            ["runningCapacity"] = capacity.RunningCapacity,
+            ["queuedCapacity"] = capacity.QueuedCapacity,
+        });
 
     private static async Task<Results<Ok<RunList>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, RunQueries runs,

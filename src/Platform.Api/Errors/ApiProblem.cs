@@ -7,12 +7,18 @@ public static class ApiProblem
 {
     public const string DocsBase = "https://platform.example/docs/";
 
-    public static ProblemHttpResult Result(ErrorDefinition error, string? detail = null, IDictionary<string, string[]>? fieldErrors = null)
+    public static ProblemHttpResult Result(
+        ErrorDefinition error, string? detail = null, IDictionary<string, string[]>? fieldErrors = null, IReadOnlyDictionary<string, object?>? details = null)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code, ["hint"] = error.Hint };
         if (fieldErrors is not null)
         {
             extensions["errors"] = fieldErrors;
+        }
+        // Machine-readable facts of this error (e.g. the numbers of CAPACITY_EXCEEDED), next to code and hint.
+        foreach (var (name, value) in details ?? new Dictionary<string, object?>())
+        {
+            extensions[name] = value;
         }
         return TypedResults.Problem(detail, statusCode: error.Status, title: error.Title, type: DocsBase + error.DocsAnchor, extensions: extensions);
     }

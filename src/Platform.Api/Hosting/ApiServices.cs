@@ -25,6 +25,7 @@ public static class ApiServices
 
         builder.Services.AddPlatformErrors();
         builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddPlatformAdminPolicy();
         builder.Services.AddApiSecurity();
         builder.Services.AddApiReference();
         builder.Services.AddApiRateLimits(builder.Configuration);

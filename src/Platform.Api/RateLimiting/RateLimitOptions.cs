@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Api.RateLimiting;
 
@@ -11,14 +12,27 @@ public sealed class RateLimitOptions
     /// <summary>Unauthenticated routes (status, OpenAPI document, reference), per client IP.</summary>
     public RateLimitPolicyOptions Public { get; set; } = new() { PermitLimit = 100 };
 
-    /// <summary>Catalog, analytics, export and run reads, per API key.</summary>
+    /// <summary>
+    /// Catalog, analytics, export and run reads, per API key. With <see cref="OrganizationRates"/> a key of an organization
+    /// gets its organization's <c>rpm_read</c> instead; this limit applies to requests counted by IP and when that rate is unknown.
+    /// </summary>
     public RateLimitPolicyOptions CatalogRead { get; set; } = new() { PermitLimit = 500 };
 
-    /// <summary>POST, PUT and DELETE, per API key.</summary>
+    /// <summary>POST, PUT and DELETE, per API key; an organization's <c>rpm_write</c> replaces it as for <see cref="CatalogRead"/>.</summary>
     public RateLimitPolicyOptions CatalogWrite { get; set; } = new() { PermitLimit = 60 };
 
     /// <summary>Operator routes, per API key.</summary>
     public RateLimitPolicyOptions Admin { get; set; } = new() { PermitLimit = 1000 };
+
+    /// <summary>
+    /// Per-key limits of <c>catalog-read</c> / <c>catalog-write</c> from the key's organization (plan rate or operator
+    /// override, per minute). False: every key gets the configured limits (for load tests, or to pin limits during an incident).
+    /// </summary>
+    public bool OrganizationRates { get; set; } = true;
+
+    /// <summary>How long a replica keeps an organization's rates before reading them again (a changed override applies within this).</summary>
+    [Range(1, 3600, ErrorMessage = "RateLimits:OrganizationCacheSeconds must be between 1 and 3600.")]
+    public int OrganizationCacheSeconds { get; set; } = 60;
 
     /// <summary>Prefix of the Redis keys; replicas that share a budget must share it.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "RateLimits:KeyPrefix must not be empty.")]
@@ -38,6 +52,14 @@ public sealed class RateLimitOptions
         RateLimitPolicies.CatalogWrite => CatalogWrite,
         RateLimitPolicies.Admin => Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown rate-limit policy."),
+    };
+
+    /// <summary>The budget of an API key: its organization's per-minute rate for the catalog policies, else the configured one.</summary>
+    public RateLimitPolicyOptions ForKey(string policy, OrganizationRate? rate) => (policy, rate) switch
+    {
+        (RateLimitPolicies.CatalogRead, { } r) => new RateLimitPolicyOptions { PermitLimit = r.RpmRead, WindowSeconds = 60 },
+        (RateLimitPolicies.CatalogWrite, { } r) => new RateLimitPolicyOptions { PermitLimit = r.RpmWrite, WindowSeconds = 60 },
+        _ => For(policy),
     };
 }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Platform.Api.Authentication;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Api.RateLimiting;
 
@@ -22,6 +23,7 @@ public static class RateLimitingSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RedisSlidingWindow>();
         services.AddSingleton<RateLimitFallbackState>();
+        services.AddSingleton<OrganizationRates>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             RateLimitHealthCheck.Name,
             sp => ActivatorUtilities.CreateInstance<RateLimitHealthCheck>(sp),
@@ -46,6 +48,7 @@ public static class RateLimitingSetup
     public static WebApplication UseApiRateLimits(this WebApplication app)
     {
         app.UseRateLimitHeaders();
+        OrganizationRates.UseOrganizationRates(app);
         app.UseRateLimiter();
         return app;
     }
@@ -53,18 +56,18 @@ public static class RateLimitingSetup
     private static RateLimitPartition<string> Partition(HttpContext context, string policy)
     {
         // Keyed policies count per API key; a request without a valid key is counted by its IP, so floods of bad keys are limited too.
-        var partition = policy != RateLimitPolicies.Public && context.User.FindFirstValue(PlatformClaims.KeyId) is { } keyId
-            ? "key:" + keyId
-            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        return RateLimitPartition.Get(partition, key =>
-        {
-            var services = context.RequestServices;
-            var options = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-            return new DistributedSlidingWindowLimiter(policy, $"{options.KeyPrefix}{policy}:{key}", options.For(policy),
+        var keyId = policy != RateLimitPolicies.Public ? context.User.FindFirstValue(PlatformClaims.KeyId) : null;
+        var partition = keyId is not null ? "key:" + keyId : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        var limits = keyId is null ? options.For(policy) : options.ForKey(policy, context.Features.Get<OrganizationRate>());
+        // The limit is part of the partition, so a changed organization rate gets a limiter with the new limit; the Redis key
+        // is not, so the requests already counted in the window still count.
+        return RateLimitPartition.Get($"{partition}|{limits.PermitLimit}", _ =>
+            new DistributedSlidingWindowLimiter(policy, $"{options.KeyPrefix}{policy}:{partition}", limits,
                 TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds), services.GetRequiredService<RedisSlidingWindow>(),
                 services.GetRequiredService<RateLimitFallbackState>(), services.GetRequiredService<IHttpContextAccessor>(),
-                services.GetRequiredService<TimeProvider>());
-        });
+                services.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>

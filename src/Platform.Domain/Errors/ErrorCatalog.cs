@@ -45,6 +45,9 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition RunStateConflict = new("RUN_STATE_CONFLICT", 409, "The run cannot do that now",
         "Check the run's status (GET /api/v1/runs/{id}); 'detail' says what it is waiting for.");
 
+    public static readonly ErrorDefinition CapacityExceeded = new("CAPACITY_EXCEEDED", 429, "Run capacity exceeded",
+        "Every running and queued run slot of your organization is taken ('running', 'queued' and the limits are in the body); start the run when one finishes, or ask for a higher plan.");
+
     public static readonly ErrorDefinition InvalidCursor = new("INVALID_CURSOR", 400, "The cursor is not valid",
         "Pass the previous page's nextCursor unchanged, with the same filters and sort; after changing them, start again without a cursor.");
 
@@ -74,6 +77,6 @@ public static class ErrorCatalog
 
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
-         RunAlreadyActive, FeedDisabled, RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
+         RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
          DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress];
 }

@@ -1,6 +1,6 @@
 namespace Platform.Infrastructure.Tenancy;
 
-/// <summary>An organization with its plan's limits, overrides applied.</summary>
+/// <summary>An organization with its plan's limits, the operator's overrides applied (the effective limits).</summary>
 public sealed class OrganizationProfile
 {
     public required Guid Id { get; init; }
@@ -27,7 +27,7 @@ public sealed class OrganizationStore(NpgsqlDataSource dataSource)
                    COALESCE(o.queued_capacity_override, p.queued_capacity)   AS "QueuedCapacity",
                    COALESCE(o.rpm_read_override, p.rpm_read)                 AS "RpmRead",
                    COALESCE(o.rpm_write_override, p.rpm_write)               AS "RpmWrite",
-                   p.max_feeds AS "MaxFeeds", p.retention_days AS "RetentionDays", o.created_at AS "CreatedAt"
+                   COALESCE(o.max_feeds_override, p.max_feeds) AS "MaxFeeds", p.retention_days AS "RetentionDays", o.created_at AS "CreatedAt"
             FROM organizations o JOIN plans p ON p.code = o.plan
             WHERE o.id = @orgId
             """, new { orgId }, cancellationToken: cancellationToken));

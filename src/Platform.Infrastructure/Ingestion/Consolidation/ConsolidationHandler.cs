@@ -100,7 +100,7 @@ public sealed partial class ConsolidationHandler(
         var feed = await FeedStore.FindAsync(connection, transaction, run.OrgId, run.FeedId, cancellationToken);
         if (feed is null)
         {
-            await RunStore.FailAsync(connection, transaction, run.Id, "The feed no longer exists.", cancellationToken);
+            await RunStore.FailAsync(connection, transaction, publisher, run.Id, "The feed no longer exists.", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return;
         }
@@ -204,7 +204,7 @@ public sealed partial class ConsolidationHandler(
         return (rows.Count, failedIds.Count);
     }
 
-    private static async Task CompleteRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken)
+    private async Task CompleteRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken)
     {
         var counts = await RunStore.CountPartitionsAsync(connection, transaction, run.Id, cancellationToken);
         if (run.IsFull && counts.AllCompleted)
@@ -239,6 +239,8 @@ public sealed partial class ConsolidationHandler(
             UPDATE pipeline_runs SET phase = 'completed', completed_at = now(),
                    watermark_after = (SELECT last_updated_at FROM feed_watermarks WHERE feed_id = @FeedId) WHERE id = @Id;
             """, new { run.OrgId, run.FeedId, run.Id, run.UpdatedTo }, transaction, cancellationToken: cancellationToken));
+        // The run's slot goes to the oldest queued run in this same commit (ADR 0024).
+        await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, run.OrgId, cancellationToken);
     }
 
     private sealed class RawRow

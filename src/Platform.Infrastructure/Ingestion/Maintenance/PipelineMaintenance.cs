@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Ingestion.Scheduling;
 using Platform.Infrastructure.Messaging;
 
@@ -44,10 +45,11 @@ public sealed partial class PipelineMaintenance(
         var report = new MaintenanceReport(
             await RescueStalledPartitionsAsync(cancellationToken),
             await ResumeLostConsolidationsAsync(cancellationToken),
-            await FailLostScansAsync(cancellationToken));
+            await FailLostScansAsync(cancellationToken),
+            await StartQueuedRunsAsync(cancellationToken));
         if (report.Any)
         {
-            LogReport(report.PartitionsRescued, report.ConsolidationsResumed, report.ScansFailed);
+            LogReport(report.PartitionsRescued, report.ConsolidationsResumed, report.ScansFailed, report.QueuedRunsStarted);
         }
         return report;
     }
@@ -107,11 +109,42 @@ public sealed partial class PipelineMaintenance(
     private async Task<int> FailLostScansAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("""
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var orgs = (await connection.QueryAsync<Guid>(new CommandDefinition("""
             UPDATE pipeline_runs r SET phase = 'failed', error = 'The heatmap scan was lost (its message is gone); start a new run.', completed_at = now()
             WHERE r.phase = 'scanning' AND r.created_at < now() - make_interval(mins => @minutes)
               AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.queue = @queue AND q.message_id = 'scan:' || r.id)
-            """, new { minutes = pipeline.Value.StalledPartitionMinutes, queue = QueueNames.IngestScan }, cancellationToken: cancellationToken));
+            RETURNING r.org_id
+            """, new { minutes = pipeline.Value.StalledPartitionMinutes, queue = QueueNames.IngestScan }, transaction, cancellationToken: cancellationToken))).ToList();
+        // The failed runs' slots go to queued runs in the same commit, as when a run ends any other way.
+        foreach (var orgId in orgs.Distinct().Order())
+        {
+            await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, orgId, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return orgs.Count;
+    }
+
+    /// <summary>
+    /// The safety net for run capacity: organizations with queued runs and a free running slot (after an operator raised
+    /// the limit, or a run ended by a hand edit) get them started. One transaction per organization keeps locks short.
+    /// </summary>
+    private async Task<int> StartQueuedRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var orgs = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT DISTINCT org_id FROM pipeline_runs WHERE phase = 'queued' ORDER BY org_id LIMIT @limit",
+            new { limit = options.Value.BatchSize }, cancellationToken: cancellationToken))).ToList();
+        var started = 0;
+        foreach (var orgId in orgs)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var before = await RunCapacity.LockAsync(connection, transaction, orgId, cancellationToken);
+            var after = await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, orgId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            started += (after?.Running ?? 0) - (before?.Running ?? 0);
+        }
+        return started;
     }
 
     private sealed class StalledPartition
@@ -128,16 +161,16 @@ public sealed partial class PipelineMaintenance(
         public int PageSize { get; init; }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance: rescued {Partitions} stalled partitions, resumed {Consolidations} consolidations, failed {Scans} lost scans")]
-    private partial void LogReport(int partitions, int consolidations, int scans);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance: rescued {Partitions} stalled partitions, resumed {Consolidations} consolidations, failed {Scans} lost scans, started {Queued} queued runs")]
+    private partial void LogReport(int partitions, int consolidations, int scans, int queued);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance pass failed; retrying at the next interval")]
     private partial void LogFailed(Exception exception);
 }
 
-public sealed record MaintenanceReport(int PartitionsRescued, int ConsolidationsResumed, int ScansFailed)
+public sealed record MaintenanceReport(int PartitionsRescued, int ConsolidationsResumed, int ScansFailed, int QueuedRunsStarted = 0)
 {
-    public bool Any => PartitionsRescued + ConsolidationsResumed + ScansFailed > 0;
+    public bool Any => PartitionsRescued + ConsolidationsResumed + ScansFailed + QueuedRunsStarted > 0;
 }
 
 /// <summary>Section <c>Maintenance</c>.</summary>

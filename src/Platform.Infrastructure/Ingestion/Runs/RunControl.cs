@@ -58,7 +58,7 @@ public sealed class RunControl(NpgsqlDataSource dataSource, IMessagePublisher pu
             return new RunControlResult(RunControlOutcome.Done);
         }, cancellationToken);
 
-    /// <summary>Cancels an active run: queued pages and steps are then skipped by their handlers.</summary>
+    /// <summary>Cancels an active (or queued) run: queued pages and steps are then skipped by their handlers.</summary>
     public Task<RunControlResult> CancelAsync(Guid orgId, Guid runId, CancellationToken cancellationToken) =>
         InRunAsync(orgId, runId, async (connection, transaction, run) =>
         {
@@ -68,6 +68,8 @@ public sealed class RunControl(NpgsqlDataSource dataSource, IMessagePublisher pu
             }
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE pipeline_runs SET phase = 'cancelled', completed_at = now() WHERE id = @Id", new { run.Id }, transaction, cancellationToken: cancellationToken));
+            // A cancelled running run hands its slot to the oldest queued run in the same commit (ADR 0024).
+            await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, orgId, cancellationToken);
             return new RunControlResult(RunControlOutcome.Done);
         }, cancellationToken);
 

@@ -1,3 +1,5 @@
+using Platform.Infrastructure.Messaging;
+
 namespace Platform.Infrastructure.Ingestion.Runs;
 
 /// <summary>A run's fixed facts, as the handlers need them.</summary>
@@ -60,9 +62,23 @@ public static class RunStore
             FROM run_partitions WHERE run_id = @runId
             """, new { runId }, transaction, cancellationToken: cancellationToken));
 
-    public static Task FailAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, string error, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+    /// <summary>
+    /// Fails an active run and, in the same transaction, hands its running slot to the organization's oldest queued run
+    /// (<see cref="RunCapacity"/>). False when the run had already ended.
+    /// </summary>
+    public static async Task<bool> FailAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IMessagePublisher publisher, Guid runId, string error, CancellationToken cancellationToken)
+    {
+        var orgId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
             UPDATE pipeline_runs SET phase = 'failed', error = @error, completed_at = now()
             WHERE id = @runId AND phase IN ('queued', 'scanning', 'running', 'consolidating')
+            RETURNING org_id
             """, new { runId, error = error.Length > 1000 ? error[..1000] : error }, transaction, cancellationToken: cancellationToken));
+        if (orgId is null)
+        {
+            return false;
+        }
+        await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, orgId.Value, cancellationToken);
+        return true;
+    }
 }

@@ -6,15 +6,18 @@ namespace Platform.Infrastructure.Ingestion.Runs;
 
 public enum RunType { Full, Incremental }
 
-public sealed record RunTriggerResult(RunTriggerOutcome Outcome, Guid? RunId = null, string? RunType = null);
+public sealed record RunTriggerResult(RunTriggerOutcome Outcome, Guid? RunId = null, string? RunType = null, RunCapacityUsage? Capacity = null);
 
-public enum RunTriggerOutcome { Started, FeedNotFound, FeedDisabled, AlreadyActive }
+/// <summary><see cref="Queued"/>: accepted, waiting for a running slot; <see cref="CapacityExceeded"/>: running and queued slots are all taken.</summary>
+public enum RunTriggerOutcome { Started, Queued, FeedNotFound, FeedDisabled, AlreadyActive, CapacityExceeded }
 
 /// <summary>
 /// Starts a run (PLATFORM §5.1): freezes <c>updated_to = now</c>, picks full or incremental (incremental when a
 /// watermark exists, from <c>watermark − overlap</c>), and in one transaction inserts the run and enqueues its
 /// scan. The heavy part (heatmap, partitions, first pages) happens in the scan handler, so a trigger is quick and
 /// a crash in between loses nothing: either the run and its scan message exist, or neither does.
+/// Over the organization's running capacity the run is inserted as <c>queued</c> without a scan message (it is started
+/// when a slot frees, <see cref="RunCapacity"/>); over its queued capacity nothing is inserted (ADR 0024).
 /// </summary>
 public sealed class RunTrigger(NpgsqlDataSource dataSource, IMessagePublisher publisher, TimeProvider time, IOptions<PipelineOptions> options)
 {
@@ -39,6 +42,24 @@ public sealed class RunTrigger(NpgsqlDataSource dataSource, IMessagePublisher pu
             return new RunTriggerResult(RunTriggerOutcome.FeedDisabled);
         }
 
+        // Checked before the organization lock: an active run of this feed cannot appear meanwhile (the feed row is
+        // locked), and the insert below then never waits on a run that another transaction is ending.
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"SELECT EXISTS (SELECT 1 FROM pipeline_runs WHERE feed_id = @feedId AND (phase = 'queued' OR phase IN {RunCapacity.RunningPhases}))",
+            new { feedId }, transaction, cancellationToken: cancellationToken)))
+        {
+            return new RunTriggerResult(RunTriggerOutcome.AlreadyActive);
+        }
+        // Runs that were already waiting go first; then this run starts, waits, or is refused.
+        var capacity = await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, orgId, cancellationToken)
+            ?? throw new InvalidOperationException($"Organization {orgId} of feed {feedId} does not exist.");
+        if (!capacity.CanStart && !capacity.CanQueue)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new RunTriggerResult(RunTriggerOutcome.CapacityExceeded, Capacity: capacity);
+        }
+        var phase = capacity.CanStart ? "scanning" : "queued";
+
         var watermark = feed.Watermark;
         var type = requested ?? (watermark is null ? RunType.Full : RunType.Incremental);
         var updatedTo = time.GetUtcNow();
@@ -50,18 +71,23 @@ public sealed class RunTrigger(NpgsqlDataSource dataSource, IMessagePublisher pu
 
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO pipeline_runs (id, org_id, feed_id, run_type, phase, trigger, updated_from, updated_to, watermark_before, trace_id)
-            VALUES (@runId, @orgId, @feedId, @runType, 'scanning', @trigger, @updatedFrom, @updatedTo, @watermark, @traceId)
+            VALUES (@runId, @orgId, @feedId, @runType, @phase, @trigger, @updatedFrom, @updatedTo, @watermark, @traceId)
             ON CONFLICT (feed_id) WHERE phase IN ('queued', 'scanning', 'running', 'consolidating') DO NOTHING
-            """, new { runId, orgId, feedId, runType, trigger, updatedFrom, updatedTo, watermark, traceId = Activity.Current?.TraceId.ToString() },
+            """, new { runId, orgId, feedId, runType, phase, trigger, updatedFrom, updatedTo, watermark, traceId = Activity.Current?.TraceId.ToString() },
             transaction, cancellationToken: cancellationToken));
         if (inserted == 0)
         {
+            await transaction.CommitAsync(cancellationToken); // keeps the promotions above
             return new RunTriggerResult(RunTriggerOutcome.AlreadyActive);
         }
-        var scan = new ScanMessage(runId, orgId);
-        await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestScan, scan.MessageId, PipelineJson.Serialize(scan))], cancellationToken);
+        if (capacity.CanStart)
+        {
+            await publisher.PublishAsync(transaction, [RunCapacity.ScanOf(runId, orgId)], cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
-        return new RunTriggerResult(RunTriggerOutcome.Started, runId, runType);
+        return capacity.CanStart
+            ? new RunTriggerResult(RunTriggerOutcome.Started, runId, runType, capacity with { Running = capacity.Running + 1 })
+            : new RunTriggerResult(RunTriggerOutcome.Queued, runId, runType, capacity with { Queued = capacity.Queued + 1 });
     }
 
     private sealed class FeedState

@@ -135,7 +135,9 @@ public sealed partial class ScanHandler(
     private async Task FailAsync(Guid runId, string error)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await RunStore.FailAsync(connection, null, runId, error, CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await RunStore.FailAsync(connection, transaction, publisher, runId, error, CancellationToken.None);
+        await transaction.CommitAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId}: heatmap found {Total} records in {Partitions} partitions with {ApiCalls} count calls")]

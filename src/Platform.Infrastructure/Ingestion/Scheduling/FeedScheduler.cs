@@ -69,7 +69,7 @@ public sealed partial class FeedScheduler(
                 continue;
             }
             var result = await trigger.StartAsync(feed.OrgId, feed.Id, null, "schedule", cancellationToken);
-            if (result.Outcome == RunTriggerOutcome.Started)
+            if (result.Outcome is RunTriggerOutcome.Started or RunTriggerOutcome.Queued)
             {
                 started++;
             }
