@@ -91,14 +91,14 @@ public static class PricingRulesApi
             ? TypedResults.NoContent()
             : ApiProblem.Result(ErrorCatalog.NotFound);
 
-    private static PricingRuleChange Change(ClaimsPrincipal user, HttpContext context) =>
+    internal static PricingRuleChange Change(ClaimsPrincipal user, HttpContext context) =>
         new($"key:{user.FindFirstValue(PlatformClaims.KeyId)}", ApiProblem.TraceId(context));
 
     /// <summary>
     /// The domain's rules (<see cref="PricingRule.Validate"/>) plus what the API and the store add: required fields,
     /// bounds that keep a rule storable, and a feed that must be the caller's (an unknown and a foreign feed read alike).
     /// </summary>
-    private static async Task<(PricingRule Rule, Dictionary<string, string[]> Errors)> ValidateAsync(
+    internal static async Task<(PricingRule Rule, Dictionary<string, string[]> Errors)> ValidateAsync(
         [Description("The rule's id.")] Guid id, PricingRuleRequest request, Guid orgId, PricingRuleRepository rules, CancellationToken cancellationToken)
     {
         var rule = new PricingRule
