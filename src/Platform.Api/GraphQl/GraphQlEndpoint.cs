@@ -121,8 +121,9 @@ public sealed class GraphQlEndpoint(
                     break;
                 case TooComplexError tooComplex:
                     error.Code = ErrorCatalog.GraphQlTooComplex.Code;
-                    error.Data["complexity"] = tooComplex.Complexity;
-                    error.Data["maxComplexity"] = tooComplex.MaxComplexity;
+                    error.Extensions ??= new Dictionary<string, object?>();
+                    error.Extensions["complexity"] = tooComplex.Complexity;
+                    error.Extensions["maxComplexity"] = tooComplex.MaxComplexity;
                     break;
                 case ValidationError:
                     error.Code = ErrorCatalog.GraphQlValidationFailed.Code;

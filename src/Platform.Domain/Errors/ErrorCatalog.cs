@@ -58,7 +58,7 @@ public static class ErrorCatalog
         "Check the fields, arguments, variables and depth against docs/api/schema.graphql and the limits in docs/api/graphql.md.");
 
     public static readonly ErrorDefinition GraphQlTooComplex = new("GRAPHQL_TOO_COMPLEX", 400, "The GraphQL document is too complex",
-        "Ask for fewer items ('first') or fewer nested fields, or split the query; 'extensions.data' gives the computed complexity and the allowed maximum.");
+        "Ask for fewer items ('first') or fewer nested fields, or split the query; 'extensions.complexity' and 'extensions.maxComplexity' give the computed and the allowed numbers.");
 
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
