@@ -33,6 +33,8 @@ public sealed class GraphQlBatchingTests(PlatformServers servers)
         var bare = await CountAsync(client, counter, Bare);
         var nested = await CountAsync(client, counter, Nested);
 
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "graphql-sql-counts.txt"),
+            $"diamonds(first: 50) bare={bare.Commands.Count} with feed+priceHistory={nested.Commands.Count}\n", TestContext.Current.CancellationToken);
         // Exactly two more statements: one for all feeds, one for all price histories (not 50 + 50).
         nested.Commands.Count.ShouldBe(bare.Commands.Count + 2, string.Join("\n---\n", nested.Commands));
         nested.Commands.Count(sql => sql.Contains("FROM feeds", StringComparison.Ordinal)).ShouldBe(1);
