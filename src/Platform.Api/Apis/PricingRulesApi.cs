@@ -91,14 +91,16 @@ public static class PricingRulesApi
             ? TypedResults.NoContent()
             : ApiProblem.Result(ErrorCatalog.NotFound);
 
-    private static PricingRuleChange Change(ClaimsPrincipal user, HttpContext context) =>
+    /// <summary>The audit actor and trace of a change; GraphQL's pricing-rule mutations use it too, so audit rows match.</summary>
+    internal static PricingRuleChange Change(ClaimsPrincipal user, HttpContext context) =>
         new($"key:{user.FindFirstValue(PlatformClaims.KeyId)}", ApiProblem.TraceId(context));
 
     /// <summary>
     /// The domain's rules (<see cref="PricingRule.Validate"/>) plus what the API and the store add: required fields,
     /// bounds that keep a rule storable, and a feed that must be the caller's (an unknown and a foreign feed read alike).
+    /// GraphQL's createPricingRule and updatePricingRule call it too: one validation for both APIs.
     /// </summary>
-    private static async Task<(PricingRule Rule, Dictionary<string, string[]> Errors)> ValidateAsync(
+    internal static async Task<(PricingRule Rule, Dictionary<string, string[]> Errors)> ValidateAsync(
         [Description("The rule's id.")] Guid id, PricingRuleRequest request, Guid orgId, PricingRuleRepository rules, CancellationToken cancellationToken)
     {
         var rule = new PricingRule

@@ -7,6 +7,7 @@ using GraphQL.Validation;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
+using Platform.Api.RateLimiting;
 
 namespace Platform.Api.GraphQl;
 
@@ -17,7 +18,7 @@ namespace Platform.Api.GraphQl;
 /// application/json, because legacy clients read the body of 200 only).
 /// </summary>
 public sealed class GraphQlEndpoint(
-    IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, IOptions<GraphQlOptions> options, ILogger<GraphQlEndpoint> logger)
+    IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, IOptions<GraphQlOptions> options, PolicyPermits permits, ILogger<GraphQlEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -59,11 +60,24 @@ public sealed class GraphQlEndpoint(
         {
             document = null;
         }
-        if (isGet && document is not null && SelectedOperation(document, parameters.OperationName) is { Operation: OperationType.Mutation or OperationType.Subscription })
+        var operation = document is null ? null : SelectedOperation(document, parameters.OperationName);
+        if (isGet && operation is { Operation: OperationType.Mutation or OperationType.Subscription })
         {
             context.Response.Headers.Allow = "POST";
             await WriteRequestErrorAsync(context, mediaType, ErrorCatalog.MethodNotAllowed, "Mutations only run over POST.");
             return;
+        }
+        // The route's limiter counted the request as a catalog read before the body was known; a mutation writes, so it
+        // also needs a catalog-write permit, like REST's POST and PUT (docs/api/graphql.md, Limits).
+        if (operation is { Operation: OperationType.Mutation })
+        {
+            using var lease = await permits.AcquireAsync(context, RateLimitPolicies.CatalogWrite);
+            if (!lease.IsAcquired)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                await RateLimitHeaders.WriteRejectionAsync(context);
+                return;
+            }
         }
 
         var result = await executer.ExecuteAsync(new ExecutionOptions
@@ -104,6 +118,12 @@ public sealed class GraphQlEndpoint(
             {
                 case SyntaxError:
                     error.Code = ErrorCatalog.GraphQlParseFailed.Code;
+                    break;
+                case TooComplexError tooComplex:
+                    error.Code = ErrorCatalog.GraphQlTooComplex.Code;
+                    error.Extensions ??= new Dictionary<string, object?>();
+                    error.Extensions["complexity"] = tooComplex.Complexity;
+                    error.Extensions["maxComplexity"] = tooComplex.MaxComplexity;
                     break;
                 case ValidationError:
                     error.Code = ErrorCatalog.GraphQlValidationFailed.Code;

@@ -12,7 +12,8 @@ public static class GraphQlErrors
         {
             Code = ErrorCatalog.ValidationFailed.Code,
         };
-        error.Data["errors"] = fieldErrors;
+        // Extensions, not Data: graphql-dotnet 8 does not serialize Data by default.
+        error.Extensions = new Dictionary<string, object?> { ["errors"] = fieldErrors };
         return error;
     }
 

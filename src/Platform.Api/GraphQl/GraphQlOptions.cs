@@ -18,6 +18,15 @@ public sealed class GraphQlOptions
     [Range(2, 100)]
     public int MaxDepth { get; set; } = 15;
 
+    /// <summary>
+    /// The complexity budget of one document (ComplexityBudget, ADR 0025): each field costs 1 and lists multiply their
+    /// children by <c>first</c>. 10 000 fits a full page of 100 diamonds with every field and their feed, twice over (edges
+    /// and nodes), and the standard introspection query; it refuses pages of pages, such as 100 diamonds × 100 price changes.
+    /// Over it: 400 <c>GRAPHQL_TOO_COMPLEX</c>.
+    /// </summary>
+    [Range(10, 10_000_000)]
+    public int MaxComplexity { get; set; } = 10_000;
+
     /// <summary><c>__schema</c> and <c>__type</c>: null means on in Development and off elsewhere.</summary>
     public bool? EnableIntrospection { get; set; }
 }

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Validation.Rules.Custom;
 using Platform.Api.Authentication;
+using Platform.Api.GraphQl.Batching;
 using Platform.Api.GraphQl.Schema;
 using Platform.Api.RateLimiting;
 
@@ -20,13 +21,15 @@ public static class GraphQlSetup
             graphQl.AddSchema<CatalogSchema>()
                 .AddGraphTypes(typeof(CatalogSchema).Assembly)
                 .AddSystemTextJson()
-                .AddComplexityAnalyzer(complexity => complexity.MaxDepth = options.MaxDepth);
+                .AddComplexityAnalyzer(complexity => ComplexityBudget.Configure(complexity, options));
             if (!introspection)
             {
                 graphQl.AddValidationRule<NoIntrospectionValidationRule>();
             }
         });
         builder.Services.AddSingleton<GraphQlEndpoint>();
+        // Per request: batch loaders must never share results between requests or callers.
+        builder.Services.AddScoped<GraphQlLoaders>();
         return builder;
     }
 
@@ -37,8 +40,8 @@ public static class GraphQlSetup
             .WithName("GraphQl")
             .WithTags("GraphQL")
             .RequireAuthorization(AuthenticationSetup.OrganizationMember)
-            // The schema has queries only so far: every request counts as a catalog read, whatever the method. When
-            // mutations arrive they must count against catalog-write, which needs the operation type before the limiter.
+            // Every request counts as a catalog read here; a mutation also takes a catalog-write permit once the endpoint
+            // has parsed the document (the limiter runs before the body is read).
             .RequireRateLimiting(RateLimitPolicies.CatalogRead)
             // The GraphQL document is described by docs/api/schema.graphql, not by OpenAPI.
             .ExcludeFromDescription();

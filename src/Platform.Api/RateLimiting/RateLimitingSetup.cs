@@ -24,6 +24,7 @@ public static class RateLimitingSetup
         services.AddSingleton<RedisSlidingWindow>();
         services.AddSingleton<RateLimitFallbackState>();
         services.AddSingleton<OrganizationRates>();
+        services.AddSingleton<PolicyPermits>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             RateLimitHealthCheck.Name,
             sp => ActivatorUtilities.CreateInstance<RateLimitHealthCheck>(sp),
@@ -53,7 +54,7 @@ public static class RateLimitingSetup
         return app;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, string policy)
+    internal static RateLimitPartition<string> Partition(HttpContext context, string policy)
     {
         // Keyed policies count per API key; a request without a valid key is counted by its IP, so floods of bad keys are limited too.
         var keyId = policy != RateLimitPolicies.Public ? context.User.FindFirstValue(PlatformClaims.KeyId) : null;

@@ -75,8 +75,11 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition GraphQlValidationFailed = new("GRAPHQL_VALIDATION_FAILED", 400, "The GraphQL document is not valid",
         "Check the fields, arguments, variables and depth against docs/api/schema.graphql and the limits in docs/api/graphql.md.");
 
+    public static readonly ErrorDefinition GraphQlTooComplex = new("GRAPHQL_TOO_COMPLEX", 400, "The GraphQL document is too complex",
+        "Ask for fewer items ('first') or fewer nested fields, or split the query; 'extensions.complexity' and 'extensions.maxComplexity' give the computed and the allowed numbers.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
          RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
-         DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress];
+         DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex];
 }

@@ -65,6 +65,34 @@ public sealed class DiamondQueries(NpgsqlDataSource dataSource)
             OldRetailPrice = row.OldRetailPrice, NewRetailPrice = row.NewRetailPrice!.Value, ChangedAt = row.ChangedAt!.Value,
         }).ToList();
     }
+
+    /// <summary>
+    /// One page (at most <paramref name="take"/> entries, newest first, after <paramref name="after"/>) of the price history of
+    /// each of several stones, in one statement: GraphQL batches <c>priceHistory</c> of a list of diamonds with it. The same
+    /// keyset as <see cref="PriceHistoryAsync"/>; stones that are not the organization's active ones are absent.
+    /// </summary>
+    public async Task<ILookup<Guid, PriceHistoryEntry>> PriceHistoryOfAsync(
+        Guid orgId, IReadOnlyList<Guid> diamondIds, int take, PriceHistoryPosition? after, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Guid, PriceHistoryEntry, (Guid DiamondId, PriceHistoryEntry Entry)>(new CommandDefinition("""
+            SELECT d.id AS diamond_id, h.id, h.run_id, h.old_feed_price, h.new_feed_price, h.old_retail_price, h.new_retail_price, h.changed_at
+            FROM diamonds d
+            CROSS JOIN LATERAL (
+                SELECT * FROM price_history p
+                WHERE p.org_id = d.org_id AND p.diamond_id = d.id
+                  AND (@afterId::bigint IS NULL OR (p.changed_at, p.id) < (@afterChangedAt::timestamptz, @afterId::bigint))
+                ORDER BY p.changed_at DESC, p.id DESC
+                LIMIT @take
+            ) h
+            WHERE d.id = ANY(@diamondIds) AND d.org_id = @orgId AND d.status = 'active'
+            ORDER BY d.id, h.changed_at DESC, h.id DESC
+            """,
+            new { orgId, diamondIds = diamondIds.ToArray(), take, afterChangedAt = after?.ChangedAt, afterId = after?.Id },
+            cancellationToken: cancellationToken),
+            (diamondId, entry) => (diamondId, entry), splitOn: "id");
+        return rows.ToLookup(row => row.DiamondId, row => row.Entry);
+    }
 }
 
 /// <summary>Nullable twin of <see cref="PriceHistoryEntry"/>: the LEFT JOIN yields nulls for a stone without history.</summary>

@@ -20,6 +20,7 @@ public static class IngestionExtensions
         services.AddPostgresMessaging();
         services.TryAddSingleton<RunTrigger>();
         services.TryAddSingleton<RunQueries>();
+        services.TryAddSingleton<FeedQueries>();
         services.TryAddSingleton<RunControl>();
         return services;
     }

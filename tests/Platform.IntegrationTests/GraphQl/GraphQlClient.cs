@@ -14,6 +14,11 @@ internal static class GraphQlClient
     {
         public JsonElement Data => Body.GetProperty("data");
 
+        /// <summary>The first error's message ("" when there is none).</summary>
+        public string FirstMessage => Body.TryGetProperty("errors", out var errors) && errors.GetArrayLength() > 0
+            ? errors[0].GetProperty("message").GetString() ?? ""
+            : "";
+
         public IReadOnlyList<string?> Codes => Body.TryGetProperty("errors", out var errors)
             ? [.. errors.EnumerateArray().Select(e => e.GetProperty("extensions").GetProperty("code").GetString())]
             : [];

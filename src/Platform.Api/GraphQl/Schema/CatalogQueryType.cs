@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using GraphQL;
 using GraphQL.Types;
-using Platform.Api.Authentication;
 using Platform.Domain.Catalog.Paging;
 using Platform.Domain.Catalog.Search;
 using Platform.Infrastructure.Catalog;
@@ -9,8 +7,8 @@ using Platform.Infrastructure.Catalog;
 namespace Platform.Api.GraphQl.Schema;
 
 /// <summary>
-/// The catalog reads of GraphQL, over the same services as REST: the caller's active stones only; another organization's
-/// diamond reads as null, like REST's 404.
+/// The reads of GraphQL, over the same services as REST: the caller's active stones only; another organization's
+/// diamond reads as null, like REST's 404. The pipeline reads (feeds, runs, pricing rules) are in <see cref="PipelineQueries"/>.
 /// </summary>
 public sealed class CatalogQueryType : ObjectGraphType
 {
@@ -36,15 +34,16 @@ public sealed class CatalogQueryType : ObjectGraphType
                 var diamonds = context.RequestServices!.GetRequiredService<DiamondQueries>();
                 // An id that is not a UUID cannot name a stone: null, as for any other unknown id.
                 return Guid.TryParse(context.GetArgument<string>("id"), out var id)
-                    ? await diamonds.FindAsync(OrgId(context), id, context.CancellationToken)
+                    ? await diamonds.FindAsync(context.OrgId(), id, context.CancellationToken)
                     : null;
             });
+        this.AddPipelineQueries();
     }
 
     private static async Task<DiamondConnection> SearchAsync(IResolveFieldContext context)
     {
         var criteria = DiamondSearchArguments.Parse(context);
-        var orgId = OrgId(context);
+        var orgId = context.OrgId();
         var cursors = context.RequestServices!.GetRequiredService<DiamondCursor>();
         DiamondPosition? after = null;
         if (criteria.Cursor is { } token && (after = cursors.Decode(orgId, criteria, token)) is null)
@@ -58,5 +57,4 @@ public sealed class CatalogQueryType : ObjectGraphType
         return new DiamondConnection(edges, page.Next is not null, page.Total, page.TotalIsEstimate);
     }
 
-    private static Guid OrgId(IResolveFieldContext context) => (context.User ?? new ClaimsPrincipal()).OrgId();
 }

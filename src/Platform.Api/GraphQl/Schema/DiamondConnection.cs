@@ -15,7 +15,7 @@ public sealed class DiamondConnectionType : ObjectGraphType<DiamondConnection>
         Name = "DiamondConnection";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DiamondEdgeType>>>>("edges").Resolve(c => c.Source.Edges);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DiamondType>>>>("nodes").Resolve(c => c.Source.Edges.Select(e => e.Node));
-        Field<NonNullGraphType<PageInfoType>>("pageInfo").Resolve(c => c.Source);
+        Field<NonNullGraphType<PageInfoType>>("pageInfo").Resolve(c => PageInfo.Of(c.Source.Edges, e => e.Cursor, c.Source.HasNextPage));
         Field<NonNullGraphType<IntGraphType>>("totalCount")
             .Description("Exact up to 10 000 matching stones; beyond that an estimate (see totalIsEstimate).")
             .Resolve(c => (int)Math.Min(c.Source.TotalCount, int.MaxValue));
@@ -33,15 +33,21 @@ public sealed class DiamondEdgeType : ObjectGraphType<DiamondEdge>
     }
 }
 
-/// <summary>Relay's page info. Paging is forward only, so hasPreviousPage is always false (Relay allows that).</summary>
-public sealed class PageInfoType : ObjectGraphType<DiamondConnection>
+/// <summary>Relay's page info of every connection. Paging is forward only, so hasPreviousPage is always false (Relay allows that).</summary>
+public sealed record PageInfo(bool HasNextPage, string? StartCursor, string? EndCursor)
+{
+    public static PageInfo Of<TEdge>(IReadOnlyList<TEdge> edges, Func<TEdge, string> cursor, bool hasNextPage) =>
+        new(hasNextPage, edges.Count == 0 ? null : cursor(edges[0]), edges.Count == 0 ? null : cursor(edges[^1]));
+}
+
+public sealed class PageInfoType : ObjectGraphType<PageInfo>
 {
     public PageInfoType()
     {
         Name = "PageInfo";
-        Field<NonNullGraphType<BooleanGraphType>>("hasNextPage").Resolve(c => c.Source.HasNextPage);
+        Field(p => p.HasNextPage);
         Field<NonNullGraphType<BooleanGraphType>>("hasPreviousPage").Resolve(_ => false);
-        Field<StringGraphType>("startCursor").Resolve(c => c.Source.Edges.Count == 0 ? null : c.Source.Edges[0].Cursor);
-        Field<StringGraphType>("endCursor").Resolve(c => c.Source.Edges.Count == 0 ? null : c.Source.Edges[^1].Cursor);
+        Field(p => p.StartCursor, nullable: true);
+        Field(p => p.EndCursor, nullable: true);
     }
 }

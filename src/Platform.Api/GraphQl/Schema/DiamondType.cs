@@ -1,4 +1,6 @@
 using GraphQL.Types;
+using Platform.Api.GraphQl.Batching;
+using Platform.Domain.Catalog.History;
 using Platform.Infrastructure.Catalog;
 
 namespace Platform.Api.GraphQl.Schema;
@@ -36,5 +38,17 @@ public sealed class DiamondType : ObjectGraphType<DiamondView>
         Field(d => d.SourceUpdatedAt);
         Field(d => d.CreatedAt);
         Field(d => d.UpdatedAt);
+        Field<FeedType>("feed")
+            .Description("The feed the stone came from (batched: a page of stones costs one lookup).")
+            .Resolve(context => context.Service<GraphQlLoaders>().Feeds(context.OrgId()).Load(context.Source.FeedId));
+        Field<NonNullGraphType<PriceHistoryConnectionType>>("priceHistory")
+            .Description("Price changes, newest first, keyset-paged like GET /api/v1/diamonds/{id}/price-history (batched across a list of stones).")
+            .Argument<IntGraphType>("first", argument =>
+            {
+                argument.DefaultValue = PriceHistoryQuery.DefaultLimit;
+                argument.Description = $"1–{PriceHistoryQuery.MaxLimit}.";
+            })
+            .Argument<StringGraphType>("after")
+            .Resolve(PriceHistoryField.Resolve);
     }
 }

@@ -84,4 +84,18 @@ public sealed class RunQueries(NpgsqlDataSource dataSource)
             FROM run_partitions WHERE org_id = @orgId AND run_id = @runId ORDER BY partition_id
             """, new { orgId, runId }, cancellationToken: cancellationToken))).ToList();
     }
+    /// <summary>
+    /// The partitions of several runs in one statement (GraphQL batches <c>run.partitions</c> with it); runs of other
+    /// organizations, and runs without partitions yet, are absent from the result.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid RunId, PartitionView Partition)>> PartitionsOfAsync(Guid orgId, IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Guid, PartitionView, (Guid, PartitionView)>(new CommandDefinition("""
+            SELECT run_id, partition_id, min_price, max_price, estimated_records, next_offset, completed, failed, attempts, next_retry_at, last_error, updated_at
+            FROM run_partitions WHERE org_id = @orgId AND run_id = ANY(@runIds) ORDER BY run_id, partition_id
+            """, new { orgId, runIds = runIds.ToArray() }, cancellationToken: cancellationToken),
+            (runId, partition) => (runId, partition), splitOn: "partition_id");
+        return rows.ToList();
+    }
 }
