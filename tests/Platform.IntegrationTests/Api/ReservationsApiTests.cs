@@ -178,6 +178,24 @@ public sealed class ReservationsApiTests(PlatformServers servers)
         (await api.Simulator.RequestsAsync("order")).ShouldBe(3);
     }
 
+    [Fact]
+    public async Task The_holdDiamond_mutation_uses_the_same_service_codes_and_scope()
+    {
+        await using var api = await ReservationApi.StartAsync(servers);
+        var stone = await api.SeedAvailableStoneAsync(api.A);
+        const string Mutation = "mutation($id: ID!) { holdDiamond(id: $id) { id diamondId supplierHoldId holdUntil } }";
+
+        var readerOnly = await GraphQl.GraphQlClient.PostAsync(api.ClientWith(api.A.ReaderKey), Mutation, new { id = stone });
+        readerOnly.Codes.ShouldBe(["FORBIDDEN"]);
+        var held = await GraphQl.GraphQlClient.PostAsync(api.ClientWith(api.A.AdminKey), Mutation, new { id = stone });
+        held.Data.GetProperty("holdDiamond").GetProperty("supplierHoldId").GetString().ShouldStartWith("HOLD-");
+        var again = await GraphQl.GraphQlClient.PostAsync(api.ClientWith(api.A.AdminKey), Mutation, new { id = stone });
+        again.Codes.ShouldBe(["DIAMOND_NOT_AVAILABLE"]);
+        var foreign = await GraphQl.GraphQlClient.PostAsync(api.ClientWith(api.B.AdminKey), Mutation, new { id = stone });
+        foreign.Codes.ShouldBe(["NOT_FOUND"]);
+        (await api.Simulator.RequestsAsync("hold")).ShouldBe(1);
+    }
+
     private static HttpRequestMessage Purchase(Guid stone, string? key, string? reference = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/diamonds/{stone}/purchase")

@@ -3,6 +3,9 @@ using GraphQL;
 using GraphQL.Types;
 using Platform.Api.Apis;
 using Platform.Domain.Tenancy;
+using System.Security.Claims;
+using Platform.Api.Authentication;
+using Platform.Infrastructure.Catalog.Reservations;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Pricing;
 
@@ -40,6 +43,30 @@ public sealed class CatalogMutationType : ObjectGraphType
             .Argument<NonNullGraphType<PricingRuleInputType>>("input")
             .RequireScope(Scopes.PipelineAdmin)
             .ResolveAsync(async context => await SavePricingRuleAsync(context, context.IdArgument("id") ?? throw NotFound()));
+        Field<HoldGraphType>("holdDiamond")
+            .Description("Hold a stone at its supplier and mark it on_hold (REST: POST /api/v1/diamonds/{id}/hold). Errors: NOT_FOUND, DIAMOND_NOT_AVAILABLE, RESERVATIONS_NOT_SUPPORTED, SUPPLIER_UNAVAILABLE (extensions.retryAfterSeconds).")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.CatalogWrite)
+            .ResolveAsync(async context => await HoldDiamondAsync(context));
+    }
+
+    private static async Task<HoldView> HoldDiamondAsync(IResolveFieldContext context)
+    {
+        var id = context.IdArgument("id") ?? throw NotFound();
+        var actor = $"key:{context.User!.FindFirstValue(PlatformClaims.KeyId)}";
+        var result = await context.Service<HoldService>().PlaceAsync(context.OrgId(), id, actor, context.CancellationToken);
+        return result.Status switch
+        {
+            HoldStatus.Placed => result.Hold!,
+            HoldStatus.NotFound => throw NotFound(),
+            HoldStatus.NotAvailable => throw Error(ErrorCatalog.DiamondNotAvailable, result.Detail),
+            HoldStatus.NotSupported => throw Error(ErrorCatalog.ReservationsNotSupported, result.Detail),
+            _ => throw new ExecutionError(result.Detail ?? ErrorCatalog.SupplierUnavailable.Title)
+            {
+                Code = ErrorCatalog.SupplierUnavailable.Code,
+                Extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)Math.Ceiling((result.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds) },
+            },
+        };
     }
 
     private static async Task<RunView?> TriggerRunAsync(IResolveFieldContext context)
@@ -135,5 +162,19 @@ public sealed class RetryFailedPartitionsPayloadType : ObjectGraphType<RetryFail
         Name = "RetryFailedPartitionsPayload";
         Field(p => p.Affected).Description("Failed partitions enqueued again from their next offset.");
         Field<RunGraphType>("run").Resolve(c => c.Source.Run);
+    }
+}
+
+public sealed class HoldGraphType : ObjectGraphType<HoldView>
+{
+    public HoldGraphType()
+    {
+        Name = "Hold";
+        Description = "A hold placed at the stone's supplier.";
+        Field(h => h.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(h => h.DiamondId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(h => h.SupplierHoldId);
+        Field(h => h.HoldUntil, nullable: true).Description("When the supplier releases the hold, when it says.");
+        Field(h => h.CreatedAt);
     }
 }
