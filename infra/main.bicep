@@ -11,11 +11,14 @@ param environmentName string
 @description('Azure region of every resource.')
 param location string
 
-// ---- Images. azd sets SERVICE_*_IMAGE_NAME after the first deploy (main.parameters.json passes them), so
-// a later `azd provision` keeps the deployed image. The first provision runs a placeholder until
-// `azd deploy` (the second half of `azd up`) replaces it.
-param apiImage string = ''
-param workerImage string = ''
+// ---- Images. azd deploys images; Bicep only keeps them. azd sets SERVICE_<NAME>_RESOURCE_EXISTS (passed by
+// main.parameters.json) once a service's app exists, and then a provision reuses the image the app runs.
+// The very first provision runs a placeholder until `azd deploy` (the second half of `azd up`) replaces it.
+@description('True once the api container app exists (azd sets SERVICE_API_RESOURCE_EXISTS).')
+param apiExists bool = false
+
+@description('True once the ingest worker app (azd service worker) exists (SERVICE_WORKER_RESOURCE_EXISTS).')
+param workerExists bool = false
 
 // ---- SKUs and sizes (defaults: the smallest that runs the pipeline; docs/deployment.md prices them).
 @allowed([
@@ -264,7 +267,28 @@ var commonEnv = [
   }
 ]
 var registryServer = registry.outputs.loginServer
-var workerImageOrPlaceholder = empty(workerImage) ? placeholderImage : workerImage
+var apiName = 'ca-api-${token}'
+var ingestName = 'ca-ingest-${token}'
+
+module apiImage 'modules/existing-image.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: apiName
+    exists: apiExists
+  }
+}
+
+// The worker image is deployed to the ingest app; the other worker apps follow it.
+module workerImage 'modules/existing-image.bicep' = {
+  scope: resourceGroup
+  params: {
+    name: ingestName
+    exists: workerExists
+  }
+}
+
+var apiImageOrPlaceholder = empty(apiImage.outputs.image) ? placeholderImage : apiImage.outputs.image
+var workerImageOrPlaceholder = empty(workerImage.outputs.image) ? placeholderImage : workerImage.outputs.image
 
 // The apps read secrets with the app identity at start: they wait for its Key Vault role.
 var appDependencies = [
@@ -278,11 +302,11 @@ module api 'modules/container-app.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'ca-api-${token}'
+    name: apiName
     azdServiceName: 'api'
     environmentId: environment.outputs.id
     registryServer: registryServer
-    image: empty(apiImage) ? placeholderImage : apiImage
+    image: apiImageOrPlaceholder
     appIdentityId: identity.outputs.appIdentityId
     externalIngress: true
     minReplicas: apiMinReplicas
@@ -320,7 +344,7 @@ module ingestWorker 'modules/container-app.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'ca-ingest-${token}'
+    name: ingestName
     // azd deploys the worker image here; the postdeploy hook rolls it out to the other worker apps.
     azdServiceName: 'worker'
     environmentId: environment.outputs.id

@@ -44,7 +44,7 @@ public sealed class ArmTemplate
             .Select(r => Module(r.Key))
             .Where(m => m.ResourcesOfType(resourceType).Any())];
 
-    /// <summary>Resources of a type anywhere: in main and in every module.</summary>
+    /// <summary>Resources of a type declared anywhere: in main and in every module.</summary>
     public IEnumerable<JsonObject> AllResourcesOfType(string resourceType) =>
         ResourcesIn(Root).Where(r => r["type"]!.GetValue<string>() == resourceType);
 
@@ -59,7 +59,8 @@ public sealed class ArmTemplate
             JsonArray list => list.Select(r => r!.AsObject()),
             _ => [],
         };
-        foreach (var resource in resources)
+        // `existing` resources are references (reads), not declarations.
+        foreach (var resource in resources.Where(r => r["existing"]?.GetValue<bool>() != true))
         {
             yield return resource;
             if (resource["properties"]?["template"] is JsonObject nested)
