@@ -112,14 +112,16 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
               failureThreshold: 3
             }
             {
-              // A start may first apply migrations (Database:MigrateOnStartup): allow up to 5 minutes.
+              // A start may first apply migrations (Database:MigrateOnStartup): allow about 3 minutes
+              // (Container Apps caps failureThreshold at 10 and periodSeconds at 240).
               type: 'Startup'
               httpGet: {
                 path: '/health/live'
                 port: targetPort
               }
-              periodSeconds: 5
-              failureThreshold: 60
+              initialDelaySeconds: 5
+              periodSeconds: 20
+              failureThreshold: 10
             }
           ]
         }

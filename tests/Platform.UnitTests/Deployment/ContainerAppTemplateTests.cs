@@ -40,6 +40,22 @@ public sealed class ContainerAppTemplateTests
     }
 
     [Fact]
+    public void Probe_timings_are_within_the_limits_container_apps_accepts()
+    {
+        // ARM accepts the template either way; the Container Apps resource provider rejects values outside these.
+        var probes = Container(Template.ModulesDeclaring(ContainerApps)[0])["probes"]!.AsArray().Select(p => p!.AsObject()).ToList();
+        probes.ShouldNotBeEmpty();
+        foreach (var probe in probes)
+        {
+            Seconds(probe, "failureThreshold", 3).ShouldBeInRange(1, 10);
+            Seconds(probe, "periodSeconds", 10).ShouldBeInRange(1, 240);
+            Seconds(probe, "initialDelaySeconds", 1).ShouldBeInRange(1, 60);
+        }
+
+        static int Seconds(JsonObject probe, string key, int fallback) => probe[key]?.GetValue<int>() ?? fallback;
+    }
+
+    [Fact]
     public void Every_container_app_runs_as_the_app_identity_and_pulls_with_it()
     {
         foreach (var module in Template.ModulesDeclaring(ContainerApps))
