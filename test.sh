@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need when missing, restores, builds with warnings as errors, runs every test
-# project and the run.sh smoke test, prints a summary, and exits non-zero on any failure.
+# Installs what the tests need when missing, restores, builds with warnings as errors, compiles and lints the
+# Azure Bicep, runs every test project and the run.sh smoke test, prints a summary, and exits non-zero on any
+# failure.
 #
 #   ./test.sh                 everything
 #   ./test.sh --no-smoke      skip the run.sh smoke test
@@ -44,6 +45,14 @@ if ! dotnet build "$TARGET" -c Release -nologo -v quiet -clp:ErrorsOnly -p:Treat
 fi
 
 passed=0; failed=0; skipped=0; failures=()
+
+# Before the tests: the template tests in Platform.UnitTests read the ARM JSON this compiles.
+echo "Compiling and linting infra/main.bicep (scripts/bicep.sh)..."
+if scripts/bicep.sh >"$ARTIFACTS/bicep.log" 2>&1; then
+  passed=$((passed + 1)); echo "  bicep: passed (build and lint clean)"
+else
+  failed=$((failed + 1)); failures+=("bicep"); echo "  bicep: FAILED"; tail -40 "$ARTIFACTS/bicep.log"
+fi
 for project in tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
   name="$(basename "$project" .csproj)"

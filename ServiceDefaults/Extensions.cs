@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -19,6 +20,9 @@ public static class Extensions
     public const string LivenessPath = "/health/live";
     public const string ReadinessPath = "/health/ready";
     public const string MetricsPath = "/metrics";
+
+    /// <summary>The setting Azure sets for Application Insights (a Key Vault reference in infra/).</summary>
+    public const string ApplicationInsightsConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>Everything a service gets: basic defaults plus service discovery and resilient HttpClients.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -69,6 +73,13 @@ public static class Extensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        // In Azure, traces, metrics and logs also go to Application Insights, alongside any OTLP collector.
+        var applicationInsights = builder.Configuration[ApplicationInsightsConnectionStringKey];
+        if (!string.IsNullOrWhiteSpace(applicationInsights))
+        {
+            builder.Services.AddOpenTelemetry().UseAzureMonitorExporter(options => options.ConnectionString = applicationInsights);
         }
         return builder;
     }

@@ -1,0 +1,31 @@
+#!/bin/sh
+# azd preprovision hook: makes sure the two generated secrets exist in the azd environment before Bicep
+# runs (main.parameters.json passes them to infra/main.bicep, which writes them to Key Vault).
+# azd exports the environment's values to hooks, and OS variables win, so CI can supply its own.
+set -eu
+
+# Once generated they must stay the same: a new Postgres password on every provision would change the
+# server's password under running replicas, and a new cursor key would invalidate every cursor.
+if [ -n "${GITHUB_ACTIONS:-}" ]; then
+  for name in POSTGRES_ADMIN_PASSWORD CATALOG_CURSOR_SIGNING_KEY; do
+    eval "value=\${$name:-}"
+    if [ -z "$value" ]; then
+      echo "preprovision: $name is not set; in CI it comes from a repository secret (docs/deployment.md)." >&2
+      exit 1
+    fi
+  done
+  exit 0
+fi
+
+if [ -z "${POSTGRES_ADMIN_PASSWORD:-}" ]; then
+  # Letters and digits only (no escaping in connection strings); the suffix guarantees the three character
+  # classes Azure's password policy asks for.
+  password="$(openssl rand -base64 48 | tr -dc 'A-Za-z0-9' | cut -c1-32)Aa1"
+  azd env set POSTGRES_ADMIN_PASSWORD "$password" >/dev/null
+  echo "preprovision: generated POSTGRES_ADMIN_PASSWORD (stored in the azd environment)"
+fi
+
+if [ -z "${CATALOG_CURSOR_SIGNING_KEY:-}" ]; then
+  azd env set CATALOG_CURSOR_SIGNING_KEY "$(openssl rand -base64 32)" >/dev/null
+  echo "preprovision: generated CATALOG_CURSOR_SIGNING_KEY (stored in the azd environment)"
+fi
