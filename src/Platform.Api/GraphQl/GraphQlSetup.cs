@@ -36,7 +36,7 @@ public static class GraphQlSetup
                 (HttpContext context, GraphQlEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithName("GraphQl")
             .WithTags("GraphQL")
-            .RequireAuthorization(AuthenticationSetup.OrganizationMember)
+            .RequireAuthorization(AuthenticationSetup.CatalogRead)
             // The schema has queries only so far: every request counts as a catalog read, whatever the method. When
             // mutations arrive they must count against catalog-write, which needs the operation type before the limiter.
             .RequireRateLimiting(RateLimitPolicies.CatalogRead)
