@@ -1,6 +1,8 @@
 using Platform.Api.ApiReference;
 using Platform.Api.Apis;
 using Platform.Api.Apis.Analytics;
+using Platform.Api.Apis.ApiKeys;
+using Platform.Api.Apis.AuditLog;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
@@ -39,6 +41,8 @@ app.MapPricingRulesApi();
 app.MapDiamondsApi();
 app.MapExportsApi();
 app.MapAnalyticsApi();
+app.MapApiKeysApi();
+app.MapAuditLogApi();
 app.MapGraphQlApi();
 
 await app.RunAsync();

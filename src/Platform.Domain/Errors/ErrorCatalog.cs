@@ -57,7 +57,14 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition GraphQlValidationFailed = new("GRAPHQL_VALIDATION_FAILED", 400, "The GraphQL document is not valid",
         "Check the fields, arguments, variables and depth against docs/api/schema.graphql and the limits in docs/api/graphql.md.");
 
+    public static readonly ErrorDefinition ApiKeyInactive = new("API_KEY_INACTIVE", 409, "The API key is revoked or expired",
+        "Only an active key can be rotated; create a new key instead (POST /api/v1/api-keys).");
+
+    public static readonly ErrorDefinition ApiKeyLimitReached = new("API_KEY_LIMIT_REACHED", 409, "Too many API keys",
+        "Revoke keys you no longer use (DELETE /api/v1/api-keys/{id}); 'detail' gives the limit.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
-         RunAlreadyActive, FeedDisabled, RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed];
+         RunAlreadyActive, FeedDisabled, RunStateConflict, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
+         ApiKeyInactive, ApiKeyLimitReached];
 }
