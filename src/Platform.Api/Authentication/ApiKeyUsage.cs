@@ -13,7 +13,6 @@ namespace Platform.Api.Authentication;
 public sealed partial class ApiKeyUsage(
     ApiKeyStore store, IOptions<ApiKeyOptions> options, TimeProvider time, ILogger<ApiKeyUsage> logger) : BackgroundService
 {
-    private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
 
     public int Pending => _pending.Count;
@@ -73,8 +72,9 @@ public sealed partial class ApiKeyUsage(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        using var timeout = new CancellationTokenSource(ShutdownFlushTimeout);
-        await FlushAsync(timeout.Token);
+        // Bounded by the host's shutdown timeout (HostOptions.ShutdownTimeout), not a shorter one of our own: on a busy
+        // machine opening a connection can take seconds, and this is the last chance to write the batch.
+        await FlushAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the last use of {Count} API keys; retrying at the next flush.")]
