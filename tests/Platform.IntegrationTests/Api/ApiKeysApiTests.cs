@@ -214,4 +214,21 @@ public sealed class ApiKeysApiTests(PlatformServers servers)
         await (await client.DeleteAsync($"/api/v1/api-keys/{allButAdmin.GetProperty("id").GetGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         await (await client.GetAsync("/api/v1/audit-log", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
     }
+
+    [Theory]
+    [InlineData("ApiKeys:CacheSeconds", "0", "ApiKeys:CacheSeconds")]
+    [InlineData("ApiKeys:FallbackCacheSeconds", "40", "ApiKeys:FallbackCacheSeconds")]
+    [InlineData("ApiKeys:RevocationChannel", "", "ApiKeys:RevocationChannel")]
+    [InlineData("ApiKeys:RotationGraceHours", "-1", "ApiKeys:RotationGraceHours")]
+    [InlineData("ApiKeys:UsageFlushSeconds", "0", "ApiKeys:UsageFlushSeconds")]
+    [InlineData("ApiKeys:MaxKeysPerOrganization", "1001", "ApiKeys:MaxKeysPerOrganization")]
+    public async Task Bad_api_key_settings_stop_the_start_and_name_the_setting(string key, string value, string expected)
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString, new Dictionary<string, string?> { [key] = value });
+
+        var error = Should.Throw<Exception>(() => api.CreateClient());
+
+        error.ToString().ShouldContain(expected);
+    }
 }
