@@ -92,7 +92,7 @@ public static class PricingRulesApi
             : ApiProblem.Result(ErrorCatalog.NotFound);
 
     private static PricingRuleChange Change(ClaimsPrincipal user, HttpContext context) =>
-        new($"key:{user.FindFirstValue(PlatformClaims.KeyId)}", ApiProblem.TraceId(context));
+        new(user.AuditActor(), ApiProblem.TraceId(context), context.Connection.RemoteIpAddress?.ToString());
 
     /// <summary>
     /// The domain's rules (<see cref="PricingRule.Validate"/>) plus what the API and the store add: required fields,

@@ -49,7 +49,7 @@ public sealed class AuditLogApiTests(PlatformServers servers)
     }
 
     [Fact]
-    public async Task Over_real_http_an_entry_records_the_callers_ip()
+    public async Task Over_real_http_key_and_pricing_rule_entries_record_the_callers_ip()
     {
         var database = await servers.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
@@ -59,10 +59,15 @@ public sealed class AuditLogApiTests(PlatformServers servers)
         admin.DefaultRequestHeaders.Add("X-API-Key", tenant.AdminKey);
 
         await ApiKeyCalls.CreateAsync(admin, "from-afar", ["catalog:read"]);
+        await PricingRulesApiTests.CreateIdAsync(admin, new { priority = 1, markupRatio = 1.1m });
 
-        var entry = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit-log?action=api_key.created", Ct)).GetProperty("items")[0];
-        entry.GetProperty("ip").GetString().ShouldBe("127.0.0.1");
-        entry.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        var entries = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit-log", Ct)).GetProperty("items").EnumerateArray().ToList();
+        entries.Select(e => e.GetProperty("action").GetString()).ShouldBe(["pricing_rule.created", "api_key.created"]);
+        foreach (var entry in entries)
+        {
+            entry.GetProperty("ip").GetString().ShouldBe("127.0.0.1");
+            entry.GetProperty("traceId").GetString().ShouldNotBeNullOrEmpty();
+        }
     }
 
     [Fact]
