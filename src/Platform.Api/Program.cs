@@ -2,6 +2,8 @@ using Platform.Api.ApiReference;
 using Platform.Api.Apis;
 using Platform.Api.Apis.Admin;
 using Platform.Api.Apis.Analytics;
+using Platform.Api.Apis.ApiKeys;
+using Platform.Api.Apis.AuditLog;
 using Platform.Api.Apis.Diamonds;
 using Platform.Api.Apis.Exports;
 using Platform.Api.Authentication;
@@ -42,6 +44,8 @@ app.MapDiamondsApi();
 app.MapReservationsApi();
 app.MapExportsApi();
 app.MapAnalyticsApi();
+app.MapApiKeysApi();
+app.MapAuditLogApi();
 app.MapGraphQlApi();
 
 await app.RunAsync();

@@ -15,6 +15,8 @@ public static class InfrastructureExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyManager>();
+        services.AddSingleton<AuditLogQueries>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<OrganizationLimitsStore>();

@@ -32,11 +32,11 @@ public static class PricingRulesApi
     public static IEndpointRouteBuilder MapPricingRulesApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1/pricing-rules").WithTags("Pricing").RateLimitedByMethod();
-        api.MapGet("", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListPricingRules")
+        api.MapGet("", ListAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ListPricingRules")
             .WithSummary("List pricing rules")
-            .WithDescription("In the order consolidation tries them: by priority (lowest first), then id. At most 1 000 rules.");
-        api.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetPricingRule")
-            .WithSummary("Get a pricing rule").WithDescription("Inactive rules are readable too.")
+            .WithDescription("Needs scope `pipeline:admin`. In the order consolidation tries them: by priority (lowest first), then id. At most 1 000 rules.");
+        api.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("GetPricingRule")
+            .WithSummary("Get a pricing rule").WithDescription("Needs scope `pipeline:admin`. Inactive rules are readable too.")
             .ProducesErrors(ErrorCatalog.NotFound);
         api.MapPost("", CreateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("CreatePricingRule")
             .WithSummary("Create a pricing rule")
@@ -91,9 +91,9 @@ public static class PricingRulesApi
             ? TypedResults.NoContent()
             : ApiProblem.Result(ErrorCatalog.NotFound);
 
-    /// <summary>The audit actor and trace of a change; GraphQL's pricing-rule mutations use it too, so audit rows match.</summary>
+    /// <summary>The audit actor, trace and client address of a change; GraphQL's pricing-rule mutations use it too, so audit rows match.</summary>
     internal static PricingRuleChange Change(ClaimsPrincipal user, HttpContext context) =>
-        new($"key:{user.FindFirstValue(PlatformClaims.KeyId)}", ApiProblem.TraceId(context));
+        new(user.AuditActor(), ApiProblem.TraceId(context), context.Connection.RemoteIpAddress?.ToString());
 
     /// <summary>
     /// The domain's rules (<see cref="PricingRule.Validate"/>) plus what the API and the store add: required fields,

@@ -30,12 +30,12 @@ public static class RunsApi
                 + "When the organization's running capacity is taken the run is accepted with status `queued` and starts when a slot frees (oldest first); "
                 + "when its queued capacity is taken too the answer is 429 `CAPACITY_EXCEEDED` with `running`, `queued`, `runningCapacity` and `queuedCapacity`.")
             .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.FeedDisabled, ErrorCatalog.RunAlreadyActive, ErrorCatalog.CapacityExceeded);
-        api.MapGet("/runs", ListAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRuns")
-            .WithSummary("List runs").WithDescription("Newest first. `nextCursor` is null on the last page.");
-        api.MapGet("/runs/{runId:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("GetRun")
-            .WithSummary("Get a run").ProducesErrors(ErrorCatalog.NotFound);
-        api.MapGet("/runs/{runId:guid}/partitions", PartitionsAsync).RequireAuthorization(AuthenticationSetup.OrganizationMember).WithName("ListRunPartitions")
-            .WithSummary("List a run's partitions").WithDescription("Ordered by partition id; empty while the run is scanning.")
+        api.MapGet("/runs", ListAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ListRuns")
+            .WithSummary("List runs").WithDescription("Needs scope `pipeline:admin`. Newest first. `nextCursor` is null on the last page.");
+        api.MapGet("/runs/{runId:guid}", GetAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("GetRun")
+            .WithSummary("Get a run").WithDescription("Needs scope `pipeline:admin`.").ProducesErrors(ErrorCatalog.NotFound);
+        api.MapGet("/runs/{runId:guid}/partitions", PartitionsAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("ListRunPartitions")
+            .WithSummary("List a run's partitions").WithDescription("Needs scope `pipeline:admin`. Ordered by partition id; empty while the run is scanning.")
             .ProducesErrors(ErrorCatalog.NotFound);
         api.MapPost("/runs/{runId:guid}/retry-failed", RetryFailedAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("RetryFailedPartitions")
             .WithSummary("Retry a run's failed partitions")

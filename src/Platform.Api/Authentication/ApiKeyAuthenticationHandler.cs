@@ -3,16 +3,16 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Platform.Api.Errors;
-using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Api.Authentication;
 
 /// <summary>
 /// Authenticates <c>X-API-Key: plat_…</c> (or <c>Authorization: Bearer plat_…</c>). Unknown, revoked and
-/// expired keys are indistinguishable to the caller: one 401 body for all.
+/// expired keys (and rotated keys past their grace period) are indistinguishable to the caller: one 401 body for all.
+/// Keys come from <see cref="ApiKeyCache"/>; each use is recorded for <c>last_used_at</c> by <see cref="ApiKeyUsage"/>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys, ApiKeyUsage usage)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -30,6 +30,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("Invalid API key.");
         }
+        usage.Record(identity.KeyId);
         var claims = new List<Claim> { new(PlatformClaims.KeyId, identity.KeyId.ToString()), new(PlatformClaims.KeyName, identity.KeyName) };
         if (identity.OrgId is { } orgId)
         {

@@ -39,7 +39,7 @@ public static class GraphQlSetup
                 (HttpContext context, GraphQlEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithName("GraphQl")
             .WithTags("GraphQL")
-            .RequireAuthorization(AuthenticationSetup.OrganizationMember)
+            .RequireAuthorization(AuthenticationSetup.CatalogRead)
             // Every request counts as a catalog read here; a mutation also takes a catalog-write permit once the endpoint
             // has parsed the document (the limiter runs before the body is read).
             .RequireRateLimiting(RateLimitPolicies.CatalogRead)

@@ -11,8 +11,7 @@ namespace Platform.Api.GraphQl;
 /// The GraphQL twin of REST's named authorization policies: a field that changes state names the scope it needs, and
 /// the same call installs the check, so a field cannot declare a scope without enforcing it. <c>admin</c> implies
 /// every organization scope, as in <see cref="AuthenticationSetup.PipelineAdmin"/>. A test enumerates the mutations and
-/// fails for one without a scope. (A shared <c>ClaimsPrincipal.HasScope</c> is on its way; this private check keeps
-/// the GraphQL layer independent of it until then.)
+/// fails for one without a scope. The check is REST's (<see cref="ScopeClaims.HasScope"/>).
 /// </summary>
 public static class ScopeRequirement
 {
@@ -30,6 +29,5 @@ public static class ScopeRequirement
     /// <summary>The scope a field needs, or null for a field open to every member of the organization.</summary>
     public static string? RequiredScope(this FieldType field) => field.GetMetadata<string?>(MetadataKey);
 
-    private static bool HasScope(ClaimsPrincipal? user, string scope) =>
-        user is not null && (user.HasClaim(PlatformClaims.Scope, scope) || user.HasClaim(PlatformClaims.Scope, Scopes.Admin));
+    private static bool HasScope(ClaimsPrincipal? user, string scope) => user is not null && user.HasScope(scope);
 }

@@ -78,8 +78,15 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition GraphQlTooComplex = new("GRAPHQL_TOO_COMPLEX", 400, "The GraphQL document is too complex",
         "Ask for fewer items ('first') or fewer nested fields, or split the query; 'extensions.complexity' and 'extensions.maxComplexity' give the computed and the allowed numbers.");
 
+    public static readonly ErrorDefinition ApiKeyInactive = new("API_KEY_INACTIVE", 409, "The API key is revoked or expired",
+        "Only an active key can be rotated; create a new key instead (POST /api/v1/api-keys).");
+
+    public static readonly ErrorDefinition ApiKeyLimitReached = new("API_KEY_LIMIT_REACHED", 409, "Too many API keys",
+        "Revoke keys you no longer use (DELETE /api/v1/api-keys/{id}); 'detail' gives the limit.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
          RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
-         DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex];
+         DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex,
+         ApiKeyInactive, ApiKeyLimitReached];
 }

@@ -13,4 +13,21 @@ public static class Scopes
     public static readonly IReadOnlyList<string> Organization = [CatalogRead, CatalogWrite, PipelineAdmin, WebhooksManage, Admin];
 
     public static bool IsKnown(string scope) => scope == PlatformAdmin || Organization.Contains(scope);
+
+    /// <summary>
+    /// True when a key holding <paramref name="held"/> may act with <paramref name="scope"/>: it holds it, or it holds
+    /// <see cref="Admin"/> and the scope is an organization scope (an organization's admin can do what its members can).
+    /// <see cref="PlatformAdmin"/> is never implied.
+    /// </summary>
+    public static bool Grants(IEnumerable<string> held, string scope)
+    {
+        foreach (var candidate in held)
+        {
+            if (candidate == scope || (candidate == Admin && Organization.Contains(scope)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -119,7 +119,7 @@ public sealed class PricingRuleRepository(NpgsqlDataSource dataSource)
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orgId, string action, Guid id,
         PricingRuleRecord? before, PricingRuleRecord after, PricingRuleChange change, CancellationToken cancellationToken) =>
         AuditLog.WriteAsync(connection, transaction,
-            new AuditEntry(orgId, change.Actor, action, "pricing_rule", id.ToString(), Snapshot(before), Snapshot(after), change.TraceId),
+            new AuditEntry(orgId, change.Actor, action, "pricing_rule", id.ToString(), Snapshot(before), Snapshot(after), change.TraceId, change.Ip),
             cancellationToken);
 
     // Audit JSON uses the API's camelCase names, so an entry reads like the request and response that caused it.

@@ -9,6 +9,9 @@ public sealed class ApiKeyIdentity
     public Guid? OrgId { get; init; }
     public required string KeyName { get; init; }
     public required string[] Scopes { get; init; }
+
+    /// <summary>When the key stops working by itself: its expiry, or the end of its grace period once rotated or revoked.</summary>
+    public DateTimeOffset? ValidUntil { get; init; }
 }
 
 /// <summary>A key as created: the secret is in <see cref="Token"/> and nowhere else, ever.</summary>
@@ -25,7 +28,8 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ApiKeyIdentity>(new CommandDefinition("""
-            SELECT id AS "KeyId", org_id AS "OrgId", name AS "KeyName", scopes AS "Scopes"
+            SELECT id AS "KeyId", org_id AS "OrgId", name AS "KeyName", scopes AS "Scopes",
+                   LEAST(expires_at, CASE WHEN revoked_at IS NOT NULL THEN grace_until END) AS "ValidUntil"
             FROM api_keys
             WHERE key_hash = @hash
               AND (revoked_at IS NULL OR grace_until > @now)
@@ -54,5 +58,25 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
             new { key.Id, orgId, name, key.Prefix, hash = ApiKeyToken.Hash(token), key.LastFour, scopes = scopes.ToArray(), expiresAt, createdBy, now = time.GetUtcNow() },
             transaction, cancellationToken: cancellationToken));
         return key;
+    }
+
+    /// <summary>
+    /// Records when keys were last used, in one statement for many keys. A time never moves backwards, so a late flush
+    /// from one replica cannot undo a newer one from another.
+    /// </summary>
+    public async Task<int> RecordUseAsync(IReadOnlyCollection<KeyValuePair<Guid, DateTimeOffset>> uses, CancellationToken cancellationToken)
+    {
+        if (uses.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE api_keys AS k SET last_used_at = u.used_at
+            FROM UNNEST(@ids, @times) AS u(id, used_at)
+            WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.used_at)
+            """,
+            new { ids = uses.Select(u => u.Key).ToArray(), times = uses.Select(u => u.Value.UtcDateTime).ToArray() },
+            cancellationToken: cancellationToken));
     }
 }

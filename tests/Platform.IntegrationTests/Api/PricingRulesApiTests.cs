@@ -138,13 +138,14 @@ public sealed class PricingRulesApiTests(PlatformServers servers)
     }
 
     [Fact]
-    public async Task A_reader_key_can_list_rules_but_not_change_them()
+    public async Task A_catalog_reader_key_can_neither_read_nor_change_rules()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);
         var id = await CreateIdAsync(api.ClientWith(api.A.AdminKey), new { priority = 1, markupRatio = 1.1m });
         var reader = api.ClientWith(api.A.ReaderKey);
 
-        (await ListIdsAsync(reader, "/api/v1/pricing-rules")).ShouldBe([id]);
+        await (await reader.GetAsync("/api/v1/pricing-rules", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        await (await reader.GetAsync($"/api/v1/pricing-rules/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         await (await reader.PostAsJsonAsync("/api/v1/pricing-rules", new { priority = 1, markupRatio = 1.1m }, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         await (await reader.PutAsJsonAsync($"/api/v1/pricing-rules/{id}", new { priority = 1, markupRatio = 1.1m }, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         await (await reader.DeleteAsync($"/api/v1/pricing-rules/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");

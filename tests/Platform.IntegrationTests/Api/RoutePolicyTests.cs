@@ -21,6 +21,23 @@ public sealed class RoutePolicyTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task Every_api_route_needs_a_scope_policy_except_who_am_i()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        var endpoints = api.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+
+        var withoutScope = endpoints
+            .Where(endpoint => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null)
+            .Select(endpoint => (Route: RoutePolicyRule.Describe(endpoint),
+                Policies: endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(data => data.Policy).ToList()))
+            .Where(route => !route.Policies.Any(policy => policy is not null
+                && (AuthenticationSetup.ScopePolicies.ContainsKey(policy) || policy == PlatformAdminPolicy.Name)))
+            .Select(route => route.Route);
+
+        withoutScope.ShouldBe(["GET /api/v1/organization"]);
+    }
+
+    [Fact]
     public async Task Every_allow_listed_anonymous_route_exists_so_the_list_stays_short()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);

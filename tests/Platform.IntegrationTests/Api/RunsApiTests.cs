@@ -83,7 +83,7 @@ public sealed class RunsApiTests(PlatformServers servers)
     }
 
     [Fact]
-    public async Task A_key_without_pipeline_admin_cannot_start_or_steer_runs_but_can_read_them()
+    public async Task A_key_without_pipeline_admin_can_neither_start_nor_steer_nor_read_runs()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);
         var runId = await StartRunAsync(api.ClientWith(api.A.AdminKey), api.A.FeedId);
@@ -94,7 +94,10 @@ public sealed class RunsApiTests(PlatformServers servers)
         {
             await (await reader.PostAsync($"/api/v1/runs/{runId}/{action}", EmptyJson(), Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         }
-        (await reader.GetAsync($"/api/v1/runs/{runId}", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        foreach (var path in new[] { "/api/v1/runs", $"/api/v1/runs/{runId}", $"/api/v1/runs/{runId}/partitions" })
+        {
+            await (await reader.GetAsync(path, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        }
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public static class AnalyticsApi
 {
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(AuthenticationSetup.OrganizationMember)
+        var api = routes.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(AuthenticationSetup.CatalogRead)
             .RateLimitedByMethod();
         api.MapGet("/inventory", InventoryAsync).WithName("GetInventoryAnalytics")
             .WithSummary("Inventory by shape, grade, price or carat band")

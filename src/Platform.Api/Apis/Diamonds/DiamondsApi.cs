@@ -20,7 +20,7 @@ public static class DiamondsApi
 {
     public static IEndpointRouteBuilder MapDiamondsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember)
+        var api = routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.CatalogRead)
             .RateLimitedByMethod();
         api.MapGet("/diamonds", SearchAsync).WithName("SearchDiamonds")
             .WithSummary("Search diamonds")

@@ -26,7 +26,7 @@ public static class ReservationsApi
 
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/v1/diamonds").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember)
+        var api = routes.MapGroup("/api/v1/diamonds").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.CatalogWrite)
             .RequireRateLimiting(RateLimitPolicies.CatalogWrite);
         api.MapPost("/{id:guid}/hold", HoldAsync).WithName("HoldDiamond")
             .WithSummary("Hold a diamond")
@@ -101,5 +101,5 @@ public static class ReservationsApi
         return problem;
     }
 
-    private static string Actor(ClaimsPrincipal user) => $"key:{user.FindFirstValue(PlatformClaims.KeyId)}";
+    private static string Actor(ClaimsPrincipal user) => user.AuditActor();
 }

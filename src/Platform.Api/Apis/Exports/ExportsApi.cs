@@ -26,7 +26,7 @@ public static class ExportsApi
 
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.OrganizationMember).RateLimitedByMethod()
+        routes.MapGroup("/api/v1").WithTags("Catalog").RequireAuthorization(AuthenticationSetup.CatalogRead).RateLimitedByMethod()
             .MapGet("/exports/diamonds", ExportAsync).WithName("ExportDiamonds")
             .WithSummary("Export diamonds as CSV or NDJSON")
             .WithDescription("""

@@ -53,7 +53,7 @@ public sealed class CatalogMutationType : ObjectGraphType
     private static async Task<HoldView> HoldDiamondAsync(IResolveFieldContext context)
     {
         var id = context.IdArgument("id") ?? throw NotFound();
-        var actor = $"key:{context.User!.FindFirstValue(PlatformClaims.KeyId)}";
+        var actor = context.User!.AuditActor();
         var result = await context.Service<HoldService>().PlaceAsync(context.OrgId(), id, actor, context.CancellationToken);
         return result.Status switch
         {
