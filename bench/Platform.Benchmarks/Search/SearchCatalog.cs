@@ -31,7 +31,7 @@ public sealed record SearchCatalog(Guid OrgId, string ApiKey, IReadOnlyList<Guid
                        (ARRAY['FL','IF','VVS1','VVS2','VS1','VS2','SI1','SI2','I1'])[1 + (i * 11) % 9],
                        (ARRAY['EX','VG','G','F'])[1 + (i * 3) % 4], (ARRAY['EX','VG','G','F'])[1 + (i * 5) % 4],
                        (ARRAY['EX','VG','G','F'])[1 + (i * 7) % 4], (ARRAY['NONE','FAINT','MEDIUM','STRONG'])[1 + (i * 17) % 4],
-                       i % 3 = 0, round(200 + ((i * 7919) % 40000)::numeric, 2), round((200 + ((i * 7919) % 40000)) * 1.15, 2), 1.15, 5,
+                       i % 3 = 0, round(200 + ((i::bigint * 7919) % 40000)::numeric, 2), round((200 + ((i::bigint * 7919) % 40000)) * 1.15, 2), 1.15, 5,
                        'available', 'active', now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval
                 FROM generate_series(1, @diamonds) AS i;
                 ANALYZE diamonds;
