@@ -76,10 +76,7 @@ public sealed class SearchMix(Guid orgId, IReadOnlyList<Guid> detailIds)
         {
             body = new { query = DetailDocument, variables = new { id = detailIds[random.Next(detailIds.Count)] } };
         }
-        return new HttpRequestMessage(HttpMethod.Post, "/graphql")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
-        };
+        return GraphQlPost(body);
     }
 
     /// <summary>The same mix against PostGraphile 4: the connection-filter plugin's <c>filter</c>, the organization's active stones only.</summary>
@@ -100,9 +97,11 @@ public sealed class SearchMix(Guid orgId, IReadOnlyList<Guid> detailIds)
         {
             body = new { query = PgDetailDocument, variables = new { id = detailIds[random.Next(detailIds.Count)] } };
         }
-        return new HttpRequestMessage(HttpMethod.Post, "/graphql")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
-        };
+        return GraphQlPost(body);
     }
+
+    private static HttpRequestMessage GraphQlPost(object body) => new(HttpMethod.Post, "/graphql")
+    {
+        Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+    };
 }

@@ -11,22 +11,29 @@ namespace Platform.Infrastructure.Catalog.Caching;
 /// </summary>
 public sealed class DatasetVersions(NpgsqlDataSource dataSource, TimeProvider time, IOptions<CatalogCacheOptions> options)
 {
+    /// <summary>
+    /// The one statement that changes a feed's version (parameters <c>@OrgId</c>, <c>@FeedId</c>): every writer of the
+    /// catalog (consolidation, holds, purchases) runs it in the transaction of its change.
+    /// </summary>
+    public const string BumpSql = """
+        INSERT INTO dataset_versions (org_id, feed_id, version) VALUES (@OrgId, @FeedId, 1)
+        ON CONFLICT (org_id, feed_id) DO UPDATE SET version = dataset_versions.version + 1, updated_at = now();
+        """;
+
     private readonly ConcurrentDictionary<Guid, Entry> entries = new();
 
     public async ValueTask<string> CurrentAsync(Guid orgId, CancellationToken cancellationToken)
     {
         var now = time.GetTimestamp();
-        if (entries.TryGetValue(orgId, out var cached) && now < cached.FreshUntil && !cached.Version.IsFaulted)
+        if (!entries.TryGetValue(orgId, out var entry) || !entry.IsFreshAt(now))
         {
-            return await cached.Version.WaitAsync(cancellationToken);
+            var freshUntil = now + (long)(options.Value.VersionCheckMilliseconds / 1000.0 * time.TimestampFrequency);
+            // The update factory re-checks: a concurrent caller may have put a fresh read in meanwhile, which is shared.
+            entry = entries.AddOrUpdate(orgId,
+                static (id, state) => new Entry(state.self.ReadAsync(id), state.freshUntil),
+                static (id, existing, state) => existing.IsFreshAt(state.now) ? existing : new Entry(state.self.ReadAsync(id), state.freshUntil),
+                (self: this, now, freshUntil));
         }
-        var freshUntil = now + (long)(options.Value.VersionCheckMilliseconds / 1000.0 * time.TimestampFrequency);
-        var entry = entries.AddOrUpdate(orgId,
-            static (id, state) => new Entry(state.self.ReadAsync(id), state.freshUntil),
-            static (id, existing, state) => state.now < existing.FreshUntil && !existing.Version.IsFaulted
-                ? existing
-                : new Entry(state.self.ReadAsync(id), state.freshUntil),
-            (self: this, now, freshUntil));
         return await entry.Version.WaitAsync(cancellationToken);
     }
 
@@ -43,5 +50,8 @@ public sealed class DatasetVersions(NpgsqlDataSource dataSource, TimeProvider ti
         return string.Create(CultureInfo.InvariantCulture, $"{row.Sum}.{row.Latest?.Ticks ?? 0}");
     }
 
-    private sealed record Entry(Task<string> Version, long FreshUntil);
+    private sealed record Entry(Task<string> Version, long FreshUntil)
+    {
+        public bool IsFreshAt(long timestamp) => timestamp < FreshUntil && !Version.IsFaulted;
+    }
 }

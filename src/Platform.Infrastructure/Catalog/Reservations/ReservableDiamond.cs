@@ -1,4 +1,5 @@
 using Platform.Domain.Ingestion.Feeds;
+using Platform.Infrastructure.Catalog.Caching;
 
 namespace Platform.Infrastructure.Catalog.Reservations;
 
@@ -23,11 +24,10 @@ internal sealed record ReservableDiamond(Guid Id, string Availability, SupplierS
 
     /// <summary>Marks the stone held or sold and bumps the feed's dataset version, so cached catalog reads of the tenant refresh.</summary>
     public static Task<int> MarkAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orgId, Guid feedId, Guid diamondId, string availability, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE diamonds SET availability = @availability, updated_at = now() WHERE id = @diamondId AND org_id = @orgId;
-            INSERT INTO dataset_versions (org_id, feed_id, version) VALUES (@orgId, @feedId, 1)
-            ON CONFLICT (org_id, feed_id) DO UPDATE SET version = dataset_versions.version + 1, updated_at = now();
-            """, new { orgId, feedId, diamondId, availability }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE diamonds SET availability = @availability, updated_at = now() WHERE id = @diamondId AND org_id = @OrgId;
+            {DatasetVersions.BumpSql}
+            """, new { OrgId = orgId, FeedId = feedId, diamondId, availability }, transaction, cancellationToken: cancellationToken));
 
     private sealed class Row
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Domain.Pricing;
+using Platform.Infrastructure.Catalog.Caching;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Messaging;
 
@@ -232,9 +233,8 @@ public sealed partial class ConsolidationHandler(
                 ON CONFLICT (feed_id) DO UPDATE SET last_updated_at = EXCLUDED.last_updated_at, last_run_id = EXCLUDED.last_run_id, updated_at = now()
                 """, new { run.OrgId, run.FeedId, run.Id, run.UpdatedTo }, transaction, cancellationToken: cancellationToken));
         }
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dataset_versions (org_id, feed_id, version) VALUES (@OrgId, @FeedId, 1)
-            ON CONFLICT (org_id, feed_id) DO UPDATE SET version = dataset_versions.version + 1, updated_at = now();
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            {DatasetVersions.BumpSql}
 
             UPDATE pipeline_runs SET phase = 'completed', completed_at = now(),
                    watermark_after = (SELECT last_updated_at FROM feed_watermarks WHERE feed_id = @FeedId) WHERE id = @Id;
