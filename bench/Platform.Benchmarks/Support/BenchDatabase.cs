@@ -6,7 +6,8 @@ namespace Platform.Benchmarks.Support;
 /// <summary>
 /// A fresh, migrated database for one measured side, so neither side sees the other's rows or dead tuples. On a server
 /// named by <c>PLATFORM_TEST_POSTGRES</c> (e.g. one with pg_stat_statements, for profiling) it is dropped afterwards;
-/// a throwaway cluster goes away whole.
+/// a throwaway cluster goes away whole. <c>PLATFORM_BENCH_KEEP_DATABASES=1</c> keeps them there, to replay the measured
+/// queries with <c>EXPLAIN ANALYZE</c> afterwards.
 /// </summary>
 public sealed class BenchDatabase : IAsyncDisposable
 {
@@ -46,7 +47,11 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_server.IsOwned)
+        if (!_server.IsOwned && Environment.GetEnvironmentVariable("PLATFORM_BENCH_KEEP_DATABASES") == "1")
+        {
+            Console.WriteLine($"  kept database {_name} (PLATFORM_BENCH_KEEP_DATABASES=1)");
+        }
+        else if (!_server.IsOwned)
         {
             NpgsqlConnection.ClearAllPools();
             await AdminAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", CancellationToken.None);

@@ -31,4 +31,17 @@ public static class DiamondGrades
 
     /// <summary>Rank of a grade missing from the vocabulary (or null): after every known grade, so sorts stay total.</summary>
     public const int UnknownRank = 100;
+
+    /// <summary>The sort rank of <paramref name="grade"/> in <paramref name="vocabulary"/>, as the SQL rank functions compute it (migration 0013).</summary>
+    public static int RankOf(IReadOnlyList<string> vocabulary, string grade)
+    {
+        for (var i = 0; i < vocabulary.Count; i++)
+        {
+            if (string.Equals(vocabulary[i], grade, StringComparison.Ordinal))
+            {
+                return i + 1;
+            }
+        }
+        return UnknownRank;
+    }
 }

@@ -52,6 +52,31 @@ public sealed class DiamondSearchApiTests(PlatformServers servers)
         totals.ShouldAllBe(total => total == stones.Count);
     }
 
+    /// <summary>A grade sort filtered on that grade pages over a range of ranks (one rank: by id alone), see DiamondSearchSql.</summary>
+    public static TheoryData<string> GradeSortsWithGradeFilters => new()
+    {
+        "sort=color&color=G", "sort=color&color=D,E&order=desc", "sort=color&color=D,G", "sort=clarity&clarity=VS1,VS2",
+        "sort=clarity&clarity=IF,SI1&order=desc", "sort=clarity&clarity=VS1&order=desc",
+    };
+
+    [Theory]
+    [MemberData(nameof(GradeSortsWithGradeFilters))]
+    public async Task A_grade_sort_filtered_on_that_grade_pages_over_exactly_the_matching_stones(string query)
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        var stones = TiedStones();
+        await CatalogSeed.InsertAsync(api.Database, api.A, stones);
+        var filter = query.Split('&')[1];
+        var grades = filter.Split('=')[1].Split(',');
+        var matching = stones.Where(s => grades.Contains(filter.StartsWith("color", StringComparison.Ordinal) ? s.Color : s.Clarity)).ToList();
+
+        var (ids, totals) = await DiamondPaging.ReadAllAsync(api.ClientWith(api.A.ReaderKey), query + "&limit=7");
+
+        matching.Count.ShouldBeGreaterThan(14);
+        ids.ShouldBe(Expected(matching, query));
+        totals.ShouldAllBe(total => total == matching.Count);
+    }
+
     [Fact]
     public async Task Filters_select_exactly_the_matching_active_stones()
     {
