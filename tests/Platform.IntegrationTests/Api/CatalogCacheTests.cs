@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Catalog.Caching;
 using Platform.Infrastructure.Tenancy;
 using Platform.IntegrationTests.Api.Support;
+using Platform.IntegrationTests.GraphQl;
 
 namespace Platform.IntegrationTests.Api;
 
@@ -52,6 +53,36 @@ public sealed class CatalogCacheTests(PlatformServers servers)
         (await TotalAsync(a)).ShouldBe(3, "A's consolidation made A's entries unreachable");
         (await PriceAsync(a, stone.Id)).ShouldBe(2500m);
         (await TotalAsync(b)).ShouldBe(1, "B's entries are untouched by A's bump");
+    }
+
+    [Fact]
+    public async Task GraphQL_searches_and_diamond_reads_are_cached_like_REST_and_refreshed_by_a_bump()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers, CacheOn);
+        var stone = new SeedStone { RetailPrice = 2000m };
+        await CatalogSeed.InsertAsync(api.Database, api.A, [stone, new SeedStone()]);
+        var a = api.ClientWith(api.A.ReaderKey);
+        using var metrics = new CacheRequests();
+        const string Query = "query($id: ID!) { diamonds(first: 10) { totalCount edges { cursor node { id } } } diamond(id: $id) { retailPrice } }";
+        async Task<(long Total, int Edges, decimal Price)> ReadAsync()
+        {
+            var data = (await GraphQlClient.PostAsync(a, Query, new { id = stone.Id })).Data;
+            var connection = data.GetProperty("diamonds");
+            return (connection.GetProperty("totalCount").GetInt64(), connection.GetProperty("edges").GetArrayLength(),
+                data.GetProperty("diamond").GetProperty("retailPrice").GetDecimal());
+        }
+
+        (await ReadAsync()).ShouldBe((2, 2, 2000m));
+        await CatalogSeed.InsertAsync(api.Database, api.A, [new SeedStone()]);
+        await SetPriceAsync(api.Database, stone.Id, 2500m);
+
+        (await ReadAsync()).ShouldBe((2, 2, 2000m), "served from the cache: nothing bumped A's version");
+        metrics.Count("graphql_search", "hit").ShouldBeGreaterThanOrEqualTo(1);
+        metrics.Count("detail", "hit").ShouldBeGreaterThanOrEqualTo(1);
+
+        await BumpAsync(api.Database, api.A);
+
+        (await ReadAsync()).ShouldBe((3, 3, 2500m), "A's consolidation made A's entries unreachable");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Platform.Domain.Catalog.Paging;
 using Platform.Domain.Catalog.Search;
 using Platform.Infrastructure.Catalog;
+using Platform.Infrastructure.Catalog.Caching;
 
 namespace Platform.Api.GraphQl.Schema;
 
@@ -32,9 +33,11 @@ public sealed class CatalogQueryType : ObjectGraphType
             .ResolveAsync(async context =>
             {
                 var diamonds = context.RequestServices!.GetRequiredService<DiamondQueries>();
-                // An id that is not a UUID cannot name a stone: null, as for any other unknown id.
+                var cache = context.RequestServices!.GetRequiredService<CatalogCache>();
+                var orgId = context.OrgId();
+                // An id that is not a UUID cannot name a stone: null, as for any other unknown id. The entry is REST's.
                 return Guid.TryParse(context.GetArgument<string>("id"), out var id)
-                    ? await diamonds.FindAsync(context.OrgId(), id, context.CancellationToken)
+                    ? await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Detail, id, token => diamonds.FindAsync(orgId, id, token), context.CancellationToken)
                     : null;
             });
         this.AddPipelineQueries();
@@ -50,11 +53,15 @@ public sealed class CatalogQueryType : ObjectGraphType
         {
             throw GraphQlErrors.InvalidCursor();
         }
-        var page = await context.RequestServices!.GetRequiredService<DiamondSearch>().SearchAsync(orgId, criteria, after, context.CancellationToken);
-        var edges = page.Items
-            .Select(item => new DiamondEdge(cursors.Encode(orgId, criteria, DiamondSearch.PositionOf((DiamondSearchRow)item)), item))
-            .ToList();
-        return new DiamondConnection(edges, page.Next is not null, page.Total, page.TotalIsEstimate);
+        var search = context.RequestServices!.GetRequiredService<DiamondSearch>();
+        return await context.RequestServices!.GetRequiredService<CatalogCache>().GetOrLoadAsync(orgId, CatalogCacheKind.GraphQlSearch, criteria, async token =>
+        {
+            var page = await search.SearchAsync(orgId, criteria, after, token);
+            var edges = page.Items
+                .Select(item => new DiamondEdge(cursors.Encode(orgId, criteria, DiamondSearch.PositionOf((DiamondSearchRow)item)), item))
+                .ToList();
+            return new DiamondConnection(edges, page.Next is not null, page.Total, page.TotalIsEstimate);
+        }, context.CancellationToken);
     }
 
 }

@@ -67,6 +67,9 @@ public sealed class CatalogCache(HybridCache cache, DatasetVersions versions, IO
 public sealed record CatalogCacheKind(string Name, Func<CatalogCacheOptions, int> Seconds)
 {
     public static readonly CatalogCacheKind Search = new("search", o => o.SearchSeconds);
+
+    /// <summary>A GraphQL connection: the same search, with a cursor per edge, so its own entry.</summary>
+    public static readonly CatalogCacheKind GraphQlSearch = new("graphql_search", o => o.SearchSeconds);
     public static readonly CatalogCacheKind Detail = new("detail", o => o.DetailSeconds);
     public static readonly CatalogCacheKind Analytics = new("analytics", o => o.AnalyticsSeconds);
 }
