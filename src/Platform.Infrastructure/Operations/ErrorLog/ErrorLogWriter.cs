@@ -28,11 +28,13 @@ public sealed partial class ErrorLogWriter : BackgroundService, IErrorLog
     private readonly ErrorLogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ErrorLogWriter> _logger;
+    private readonly ErrorTextRedactor _redact;
     private long _droppedSinceLastReport;
 
     public ErrorLogWriter(NpgsqlDataSource dataSource, IOptions<ErrorLogOptions> options, TimeProvider time, ILogger<ErrorLogWriter> logger,
-        IHostEnvironment? environment = null)
+        IHostEnvironment? environment = null, ErrorTextRedactor? redactor = null)
     {
+        _redact = redactor ?? (text => text);
         _dataSource = dataSource;
         _options = options.Value;
         _time = time;
@@ -51,7 +53,7 @@ public sealed partial class ErrorLogWriter : BackgroundService, IErrorLog
     public void Record(string category, string code, string message, Guid? orgId = null, IReadOnlyDictionary<string, object?>? context = null)
     {
         var record = new ErrorRecord(Cap(category, ErrorRecord.MaxCategoryLength), Cap(code, ErrorRecord.MaxCodeLength),
-            Cap(message, ErrorRecord.MaxMessageLength), orgId, Activity.Current?.TraceId.ToString(), context, _time.GetUtcNow());
+            Cap(_redact(message), ErrorRecord.MaxMessageLength), orgId, Activity.Current?.TraceId.ToString(), context, _time.GetUtcNow());
         if (!_buffer.Writer.TryWrite(record))
         {
             Dropped.Add(1, new KeyValuePair<string, object?>("reason", "buffer_full"));

@@ -25,6 +25,9 @@ public static class ErrorLogCodes
     public const string UpstreamCircuitOpen = "UPSTREAM_CIRCUIT_OPEN";
 }
 
+/// <summary>Removes secrets from an error's message before it is stored; the hosts plug in the log redactor of ServiceDefaults.</summary>
+public delegate string ErrorTextRedactor(string text);
+
 /// <summary>One failure, as buffered before it is written.</summary>
 public sealed record ErrorRecord(
     string Category, string Code, string Message, Guid? OrgId, string? TraceId, IReadOnlyDictionary<string, object?>? Context, DateTimeOffset OccurredAt)
