@@ -21,7 +21,12 @@ public sealed class ErrorLogEntry
 public sealed record ErrorLogFilter(string? Service, string? Category, string? Code, DateTimeOffset? From, DateTimeOffset? To);
 
 /// <summary>How often one fingerprint occurred in one hour.</summary>
-public sealed record ErrorTrendBucket(string Fingerprint, DateTimeOffset Hour, long Count);
+public sealed class ErrorTrendBucket
+{
+    public required string Fingerprint { get; init; }
+    public required DateTimeOffset Hour { get; init; }
+    public required long Count { get; init; }
+}
 
 /// <summary>A fingerprint of the trends: what it is and its total in the window.</summary>
 public sealed record ErrorTrendFingerprint(string Fingerprint, string Service, string Category, string Code, string SampleMessage, long Count);

@@ -43,7 +43,7 @@ public sealed partial class ErrorLogWriter : BackgroundService, IErrorLog
         _buffer = Channel.CreateBounded<ErrorRecord>(new BoundedChannelOptions(_options.BufferCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse rather than wait or evict
-            SingleReader = true,
+            SingleReader = false, // the background loop and an explicit FlushAsync may read at once
         });
     }
 

@@ -6,7 +6,15 @@ namespace Platform.Infrastructure.Operations.Stats;
 public sealed record RunCount(string Status, long Count);
 
 /// <summary>The last completed run: items consolidated and how fast (items over the time from start to completion).</summary>
-public sealed record LastRunThroughput(Guid RunId, Guid OrganizationId, long Items, double Seconds, double ItemsPerSecond, DateTimeOffset CompletedAt);
+public sealed class LastRunThroughput
+{
+    public required Guid RunId { get; init; }
+    public required Guid OrganizationId { get; init; }
+    public required long Items { get; init; }
+    public required double Seconds { get; init; }
+    public required double ItemsPerSecond { get; init; }
+    public required DateTimeOffset CompletedAt { get; init; }
+}
 
 /// <summary>The cache figures of the process that answered (each api replica keeps its own).</summary>
 public sealed record CacheFigures(long Hits, long Misses, double? HitRatio);
