@@ -13,9 +13,11 @@ public sealed class ErrorLogPipelineTests(PlatformServers servers)
         await using var harness = await PipelineHarness.StartAsync(servers, 600, new Dictionary<string, string?>
         {
             ["Upstream:RetryCount"] = "0",
+            // The scan's successful count calls leave the 5 s window before the page failures fill it and open the breaker.
             ["Upstream:CircuitMinimumThroughput"] = "2",
+            ["Upstream:CircuitSamplingSeconds"] = "5",
             ["Upstream:CircuitBreakSeconds"] = "600",
-            ["Pipeline:MaxPartitionAttempts"] = "2",
+            ["Pipeline:MaxPartitionAttempts"] = "10",
             ["Pipeline:PartitionRetryBaseSeconds"] = "1",
             ["Pipeline:PartitionRetryMaxSeconds"] = "1",
             ["ErrorLog:FlushIntervalMilliseconds"] = "50",

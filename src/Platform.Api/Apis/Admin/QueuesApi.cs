@@ -55,7 +55,7 @@ public static partial class QueuesApi
                 Needs scope `platform:admin`. Puts dead letters back on their queue with fresh attempts: `ids` (1–{MaxReplay})
                 or `all: true` (the oldest first, at most `limit`, default and maximum {MaxReplay}). Each is published again
                 and marked `replayedAt` in one transaction, so a dead letter is replayed once: a second replay of the same
-                ids replays nothing. Audited as `dead_letters.replayed`.
+                ids replays nothing. A replay that moved anything is audited as `dead_letters.replayed` (ids and count).
                 """)
             .ProducesErrors(ErrorCatalog.ValidationFailed);
         return routes;
