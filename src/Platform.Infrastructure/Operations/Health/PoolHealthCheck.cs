@@ -19,7 +19,10 @@ public sealed class PoolHealthCheck : IHealthCheck, IDisposable
     private readonly MeterListener _listener = new();
     private readonly IOptionsMonitor<ReadinessOptions> _options;
     private readonly Lock _gate = new();
-    private Dictionary<string, PoolFigures> _pools = [];
+    // One list per pool name: several data sources may share a name (each test host names its pool "platformdb"), and
+    // Npgsql reports them in the same order for every instrument, so the n-th measurement of a name is the n-th pool.
+    private Dictionary<string, List<PoolFigures>> _pools = [];
+    private Dictionary<(string Instrument, string? State, string Pool), int> _seen = [];
 
     public PoolHealthCheck(IOptionsMonitor<ReadinessOptions> options)
     {
@@ -41,9 +44,10 @@ public sealed class PoolHealthCheck : IHealthCheck, IDisposable
         Dictionary<string, PoolFigures> pools;
         lock (_gate)
         {
-            _pools = [];
+            (_pools, _seen) = ([], []);
             _listener.RecordObservableInstruments();
-            pools = _pools;
+            // Of pools sharing a name, the fullest speaks for the name.
+            pools = _pools.ToDictionary(p => p.Key, p => p.Value.Where(f => f.Max > 0).DefaultIfEmpty().MaxBy(f => f.Max == 0 ? 0 : (double)f.Used / f.Max));
         }
         var settings = _options.CurrentValue;
         var status = HealthStatus.Healthy;
@@ -81,8 +85,19 @@ public sealed class PoolHealthCheck : IHealthCheck, IDisposable
         // Pool names are connection strings without passwords unless the data source is named: keep them out of the
         // report beyond a short label.
         var label = Label(pool);
-        var figures = _pools.GetValueOrDefault(label);
-        _pools[label] = instrument switch
+        var key = (instrument, instrument == CountInstrument ? state : null, label);
+        var index = _seen.GetValueOrDefault(key);
+        _seen[key] = index + 1;
+        if (!_pools.TryGetValue(label, out var list))
+        {
+            _pools[label] = list = [];
+        }
+        while (list.Count <= index)
+        {
+            list.Add(default);
+        }
+        var figures = list[index];
+        list[index] = instrument switch
         {
             MaxInstrument => figures with { Max = value },
             PendingInstrument => figures with { Pending = value },
