@@ -85,9 +85,9 @@ public sealed class PoolHealthCheck : IHealthCheck, IDisposable
         // Pool names are connection strings without passwords unless the data source is named: keep them out of the
         // report beyond a short label.
         var label = Label(pool);
-        var key = (instrument, instrument == CountInstrument ? state : null, label);
-        var index = _seen.GetValueOrDefault(key);
-        _seen[key] = index + 1;
+        var slot = (instrument, instrument == CountInstrument ? state : null, label);
+        var index = _seen.GetValueOrDefault(slot);
+        _seen[slot] = index + 1;
         if (!_pools.TryGetValue(label, out var list))
         {
             _pools[label] = list = [];
