@@ -112,6 +112,8 @@ start() { # name dll port — run from its output folder, so its appsettings.jso
   (cd "$(dirname "$(bin "$2")")" && exec dotnet "$(bin "$2")" --urls "http://127.0.0.1:$3") >"$LOGS/$1.log" 2>&1 &
   PIDS+=($!)
 }
+# Local runs show /health/ready's component detail to callers on this machine (ADR 0030); deployments list their own networks.
+export Health__DetailNetworks__0=127.0.0.0/8
 OTEL_SERVICE_NAME=feedsim Simulator__Size="${PLATFORM_DEMO_STONES:-20000}" start feedsim Platform.FeedSimulator "$FEEDSIM_PORT"
 OTEL_SERVICE_NAME=api Database__MigrateOnStartup=false start api Platform.Api "$API_PORT"
 OTEL_SERVICE_NAME=worker Database__MigrateOnStartup=false start worker Platform.Worker "$WORKER_PORT"

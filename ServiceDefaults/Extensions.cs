@@ -88,10 +88,16 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddOptions<HealthDetailOptions>().BindConfiguration(HealthDetailOptions.SectionName)
+            .Validate(options => !options.Validate().Any(), "Health:DetailNetworks holds an entry that is not a CIDR network (e.g. 10.0.0.0/8).")
+            .ValidateOnStart();
         return builder;
     }
 
-    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c> (JSON, per component) and the Prometheus <c>/metrics</c> endpoint.</summary>
+    /// <summary>
+    /// Maps <c>/health/live</c> (the process only), <c>/health/ready</c> (every dependency; per-component detail for
+    /// operators only, see <see cref="HealthDetailOptions"/>) and the Prometheus <c>/metrics</c> endpoint.
+    /// </summary>
     /// <remarks>
     /// Anonymous on purpose, and said so explicitly: probes and scrapers carry no API key. In production, bind or
     /// protect <c>/metrics</c> at the ingress.

@@ -1,11 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Platform.ServiceDefaults.Health;
 
-/// <summary>Writes a health report as JSON: overall status plus one entry per component, for operators and probes.</summary>
+/// <summary>
+/// Writes a health report as JSON: the overall status for everyone (probes, status pages), plus one entry per component
+/// with its reasons and figures for operators (<see cref="HealthDetailOptions"/>).
+/// </summary>
 public static class HealthReportWriter
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true };
@@ -20,6 +25,15 @@ public static class HealthReportWriter
         using var json = new Utf8JsonWriter(buffer, Options);
         json.WriteStartObject();
         json.WriteString("status", report.Status.ToString());
+        var detail = context.RequestServices.GetService<IOptions<HealthDetailOptions>>()?.Value.ShowsDetailTo(context) ?? false;
+        if (!detail)
+        {
+            // Anonymous callers learn whether the service is up, not which dependency is struggling or how busy it is.
+            json.WriteEndObject();
+            json.Flush();
+            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            return;
+        }
         json.WriteNumber("durationMs", Math.Round(report.TotalDuration.TotalMilliseconds, 1));
         json.WriteStartObject("components");
         foreach (var (name, entry) in report.Entries)

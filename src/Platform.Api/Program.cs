@@ -27,6 +27,7 @@ builder.AddGraphQlApi();
 var app = builder.Build();
 
 app.UseApiTransportAndHeaders();
+app.UseErrorLog();
 app.UsePlatformErrors();
 app.UseApiRequestGuards();
 app.UseAuthentication();
@@ -38,6 +39,9 @@ app.MapApiReference();
 app.MapStatusApi();
 app.MapOrganizationApi();
 app.MapOrganizationLimitsApi();
+app.MapErrorLogApi();
+app.MapQueuesApi();
+app.MapStatsApi();
 app.MapRunsApi();
 app.MapPricingRulesApi();
 app.MapDiamondsApi();

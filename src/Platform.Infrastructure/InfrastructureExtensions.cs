@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.Infrastructure.Operations.Health;
+using Platform.Infrastructure.Operations.Queues;
 using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure;
@@ -22,6 +25,9 @@ public static class InfrastructureExtensions
         services.AddSingleton<OrganizationLimitsStore>();
         services.AddSingleton<OrganizationMemberStore>();
         services.AddSingleton<Pricing.PricingRuleRepository>();
+        services.AddErrorLog();
+        services.AddReadinessChecks();
+        services.TryAddSingleton<QueueStatistics>();
         return services;
     }
 }

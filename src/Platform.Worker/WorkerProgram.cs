@@ -1,4 +1,6 @@
 using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.ServiceDefaults.Logging;
 using Platform.Worker.Heartbeat;
 using Platform.Worker.Roles;
 
@@ -17,6 +19,7 @@ public sealed class WorkerProgram
         builder.AddNpgsqlDataSource("platformdb");
         builder.AddRedisClient("cache");
         builder.Services.AddPlatformInfrastructure();
+        builder.Services.AddSingleton<ErrorTextRedactor>(SecretRedactor.Redact);
         builder.Services.AddHostedService<MigrateOnStartup>();
         builder.Services.AddWorkerHeartbeat();
         builder.AddWorkerRoles(WorkerRoleCatalog.Default);

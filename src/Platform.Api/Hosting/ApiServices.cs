@@ -6,7 +6,12 @@ using Platform.Api.RateLimiting;
 using Platform.Api.Security;
 using Platform.Infrastructure.Catalog;
 using Platform.Infrastructure.Database;
+using Platform.Domain.Tenancy;
 using Platform.Infrastructure.Ingestion;
+using Platform.Infrastructure.Operations;
+using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.ServiceDefaults.Health;
+using Platform.ServiceDefaults.Logging;
 
 namespace Platform.Api.Hosting;
 
@@ -20,12 +25,17 @@ public static class ApiServices
         builder.Services.AddIngestionCore();
         builder.Services.AddCatalogReads();
         builder.Services.AddReservations();
+        builder.Services.AddAdminViews();
         builder.Services.AddCursorSigning();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();
         builder.Services.AddApiKeyAuthentication();
         builder.Services.AddPlatformAdminPolicy();
+        builder.Services.AddSingleton<ErrorTextRedactor>(SecretRedactor.Redact);
+        // /health/ready shows its component detail to operator keys (and to Health:DetailNetworks), not to anonymous callers.
+        builder.Services.Configure<HealthDetailOptions>(options =>
+            options.IsOperator = user => user.HasClaim(PlatformClaims.Scope, Scopes.PlatformAdmin));
         builder.Services.AddApiSecurity();
         builder.Services.AddApiReference();
         builder.Services.AddApiRateLimits(builder.Configuration);

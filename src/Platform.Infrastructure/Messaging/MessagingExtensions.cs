@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Database;
 using Platform.Infrastructure.Messaging.Postgres;
+using Platform.Infrastructure.Operations.ErrorLog;
 
 namespace Platform.Infrastructure.Messaging;
 
@@ -33,6 +34,7 @@ public static class MessagingExtensions
         where THandler : class, IMessageHandler
     {
         services.AddPostgresMessaging();
+        services.AddErrorLog();
         services.TryAddScoped<THandler>();
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueConsumer<THandler>>(sp, queue));
         return services;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Messaging.Postgres;
+using Platform.Infrastructure.Operations.ErrorLog;
 
 namespace Platform.Infrastructure.Messaging;
 
@@ -28,6 +29,11 @@ public sealed partial class QueueConsumer<THandler>
             return;
         }
         var settled = await SettleAsync(message, outcome);
+        if (settled && (outcome is MessageOutcome.Dead || (outcome is MessageOutcome.Retry && message.IsLastAttempt)))
+        {
+            var reason = outcome is MessageOutcome.Dead dead ? dead.Reason : ((MessageOutcome.Retry)outcome).Reason;
+            _errors.Record(_errorCategory, ErrorLogCodes.DeadLettered, $"Dead-lettered after {message.Attempt} attempt(s): {reason}", context: MessageContext(message));
+        }
         MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(settled ? name : "lease_lost"));
         if (!settled)
         {
@@ -73,6 +79,7 @@ public sealed partial class QueueConsumer<THandler>
         catch (Exception e)
         {
             LogHandlerFailed(e, _queueName, message.MessageId, message.Attempt);
+            _errors.Record(_errorCategory, ErrorLogCodes.HandlerFailed, e, context: MessageContext(message));
             return MessageOutcome.RetryLater($"{e.GetType().Name}: {e.Message}");
         }
     }
@@ -99,6 +106,20 @@ public sealed partial class QueueConsumer<THandler>
             return false;
         }
     }
+
+    private Dictionary<string, object?> MessageContext(ReceivedMessage message) => new()
+    {
+        ["queue"] = _queueName, ["messageId"] = message.MessageId, ["attempt"] = message.Attempt,
+    };
+
+    /// <summary>The error-log category of a queue's failures: the pipeline step it runs, or <c>messaging</c>.</summary>
+    private static string ErrorCategoryOf(string queue) => queue switch
+    {
+        QueueNames.IngestPage => ErrorCategories.Page,
+        QueueNames.IngestConsolidate => ErrorCategories.Consolidation,
+        QueueNames.IngestScan => ErrorCategories.Scan,
+        _ => ErrorCategories.Messaging,
+    };
 
     private Activity? StartProcessActivity(ReceivedMessage message)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Messaging.Postgres;
+using Platform.Infrastructure.Operations.ErrorLog;
 
 namespace Platform.Infrastructure.Messaging;
 
@@ -24,6 +25,8 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     private readonly QueueWakeups _wakeups;
     private readonly MessagingOptions _options;
     private readonly ILogger<QueueConsumer<THandler>> _logger;
+    private readonly IErrorLog _errors;
+    private readonly string _errorCategory;
     private readonly QueueOptions _queue;
     private readonly string _consumerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly CancellationTokenSource _handlersStop = new();
@@ -38,9 +41,10 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     private int _held;
 
     public QueueConsumer(string queue, IServiceScopeFactory scopes, PostgresQueueStore store, QueueWakeups wakeups,
-        IOptions<MessagingOptions> options, ILogger<QueueConsumer<THandler>> logger)
+        IOptions<MessagingOptions> options, ILogger<QueueConsumer<THandler>> logger, IErrorLog errors)
     {
-        (_queueName, _scopes, _store, _wakeups, _options, _logger) = (queue, scopes, store, wakeups, options.Value, logger);
+        (_queueName, _scopes, _store, _wakeups, _options, _logger, _errors) = (queue, scopes, store, wakeups, options.Value, logger, errors);
+        _errorCategory = ErrorCategoryOf(queue);
         _queue = _options.For(queue);
         // Held = running + waiting locally. With BatchSize <= Concurrency nothing waits: a claim fills free slots only.
         _capacity = Math.Max(_queue.Concurrency, _queue.BatchSize);

@@ -1,5 +1,6 @@
 using Platform.Infrastructure.Feeds;
 using Platform.Infrastructure.Ingestion;
+using Platform.Infrastructure.Operations.ErrorLog;
 
 namespace Platform.Worker.Roles;
 
@@ -19,7 +20,7 @@ public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostAp
         // Raw rows into the priced catalog.
         ["consolidator"] = builder => builder.Services.AddFeedAdapters().AddConsolidationConsumer(),
         // Stalled partitions, lost consolidations and scans (one leader).
-        ["maintenance"] = builder => builder.Services.AddPipelineMaintenance(),
+        ["maintenance"] = builder => builder.Services.AddPipelineMaintenance().AddErrorLogPruning(),
     });
 
     public IReadOnlyCollection<string> Names => [.. roles.Keys];

@@ -48,6 +48,32 @@ public sealed class CrossTenantTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task An_organizations_admin_key_cannot_read_the_platform_error_log_queues_or_stats_nor_replay_dead_letters()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        await using (var connection = await api.Database.OpenConnectionAsync(Ct))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO error_log (service, category, code, message, fingerprint, org_id) VALUES ('worker', 'page', 'PAGE_FETCH_FAILED', 'secret-ish', 'f', @orgId);
+                INSERT INTO dead_letters (queue, message_id, body, headers, enqueued_at, attempts, reason) VALUES ('ingest.page', 'a-page', '{}', '{}', now(), 5, 'boom');
+                """, new { orgId = api.A.OrgId });
+        }
+        var a = api.ClientWith(api.A.AdminKey);
+
+        foreach (var path in new[] { "/api/v1/admin/errors", "/api/v1/admin/errors/trends", "/api/v1/admin/stats", "/api/v1/admin/queues", "/api/v1/admin/queues/ingest.page/dead-letters" })
+        {
+            var problem = await (await a.GetAsync(path, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+            problem.GetRawText().ShouldNotContain("secret-ish");
+        }
+        await (await a.PostAsJsonAsync("/api/v1/admin/queues/ingest.page/dead-letters:replay", new { all = true }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+
+        await using var check = await api.Database.OpenConnectionAsync(Ct);
+        (await check.QuerySingleAsync<int>("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL")).ShouldBe(1);
+        (await check.QuerySingleAsync<int>("SELECT count(*) FROM queue_messages")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Diamond_routes_answer_404_for_another_organizations_stones_and_never_list_them()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.IntegrationTests.Api.Support;
+using Platform.IntegrationTests.Health;
 
 namespace Platform.IntegrationTests.Api;
 
@@ -118,7 +119,9 @@ public sealed class RateLimitTests(PlatformServers servers)
         var database = await servers.CreateDatabaseAsync();
         var closedPort = $"127.0.0.1:{FreePort.Next()},connectTimeout=500";
         await using var api = new ApiFactory(database.ConnectionString, closedPort, Limits(("Public", 5)));
-        var client = api.CreateClient();
+        // The readiness detail is for operators: callers from a detail network see it.
+        await using var local = LoopbackCaller.SeesDetail(api);
+        var client = local.CreateClient();
         var ct = TestContext.Current.CancellationToken;
 
         for (var i = 0; i < 5; i++)
@@ -144,7 +147,8 @@ public sealed class RateLimitTests(PlatformServers servers)
         var database = await servers.CreateDatabaseAsync();
         await using var redis = await RedisServer.StartOwnedAsync();
         await using var api = new ApiFactory(database.ConnectionString, redis.ConnectionString, Limits(("Public", 50)));
-        var client = api.CreateClient();
+        await using var local = LoopbackCaller.SeesDetail(api);
+        var client = local.CreateClient();
         var ct = TestContext.Current.CancellationToken;
         Header(await client.GetAsync("/api/v1/status", ct), "RateLimit").ShouldStartWith("\"public\";r=49;");
 
@@ -167,7 +171,8 @@ public sealed class RateLimitTests(PlatformServers servers)
     {
         var database = await servers.CreateDatabaseAsync();
         await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString);
-        var client = api.CreateClient();
+        await using var local = LoopbackCaller.SeesDetail(api);
+        var client = local.CreateClient();
         var ct = TestContext.Current.CancellationToken;
         (await client.GetAsync("/api/v1/status", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 

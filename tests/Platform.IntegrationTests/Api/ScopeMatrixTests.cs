@@ -62,6 +62,42 @@ public sealed class ScopeMatrixTests(PlatformServers servers)
         mismatches.ShouldBeEmpty();
     }
 
+    /// <summary>The operator routes (ADR 0030): every organization scope, <c>admin</c> included, is refused; <c>platform:admin</c> is let in.</summary>
+    private static readonly (HttpMethod Method, string Path, Func<HttpContent?> Body)[] OperatorRoutes =
+    [
+        (HttpMethod.Get, "/api/v1/admin/errors", () => null),
+        (HttpMethod.Get, "/api/v1/admin/errors/trends", () => null),
+        (HttpMethod.Get, "/api/v1/admin/stats", () => null),
+        (HttpMethod.Get, "/api/v1/admin/queues", () => null),
+        (HttpMethod.Get, "/api/v1/admin/queues/ingest.page/dead-letters", () => null),
+        (HttpMethod.Post, "/api/v1/admin/queues/ingest.page/dead-letters:replay", () => JsonContent.Create(new { all = true })),
+    ];
+
+    [Fact]
+    public async Task Operator_routes_answer_403_to_every_organization_scope_and_2xx_to_platform_admin()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        var keys = await SingleScopeKeysAsync(api);
+        keys[Scopes.PlatformAdmin] = await api.OperatorKeyAsync();
+        var mismatches = new List<string>();
+
+        foreach (var (keyScope, token) in keys)
+        {
+            var client = api.ClientWith(token);
+            foreach (var (method, path, body) in OperatorRoutes)
+            {
+                using var response = await client.SendAsync(new HttpRequestMessage(method, path) { Content = body() }, Ct);
+                var ok = keyScope == Scopes.PlatformAdmin ? response.IsSuccessStatusCode : response.StatusCode == HttpStatusCode.Forbidden;
+                if (!ok)
+                {
+                    mismatches.Add($"{keyScope} {method} {path}: {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        mismatches.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Every_scope_policy_admits_exactly_its_scope_and_admin()
     {

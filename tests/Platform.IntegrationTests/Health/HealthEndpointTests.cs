@@ -3,13 +3,15 @@ using System.Text.Json;
 
 namespace Platform.IntegrationTests.Health;
 
+/// <summary>The probes against real Postgres and Redis; component detail as an operator on a detail network sees it.</summary>
 public sealed class HealthEndpointTests(PlatformServers servers)
 {
     [Fact]
     public async Task Ready_lists_postgres_and_redis_as_healthy_when_both_answer()
     {
         var database = await servers.CreateDatabaseAsync();
-        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString);
+        await using var factory = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString);
+        await using var api = LoopbackCaller.SeesDetail(factory);
 
         var (status, body) = await GetJsonAsync(api.CreateClient(), "/health/ready");
 
@@ -24,7 +26,8 @@ public sealed class HealthEndpointTests(PlatformServers servers)
     {
         var database = await servers.CreateDatabaseAsync();
         await using var redis = await RedisServer.StartOwnedAsync();
-        await using var api = new ApiFactory(database.ConnectionString, redis.ConnectionString);
+        await using var factory = new ApiFactory(database.ConnectionString, redis.ConnectionString);
+        await using var api = LoopbackCaller.SeesDetail(factory);
         var client = api.CreateClient();
         (await GetJsonAsync(client, "/health/ready")).Body.GetProperty("status").GetString().ShouldBe("Healthy");
 
@@ -47,8 +50,9 @@ public sealed class HealthEndpointTests(PlatformServers servers)
     public async Task Ready_is_unhealthy_with_503_when_postgres_is_unreachable_and_live_stays_up()
     {
         var unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=none;Timeout=2";
-        await using var api = new ApiFactory(unreachable, servers.Redis.ConnectionString,
+        await using var factory = new ApiFactory(unreachable, servers.Redis.ConnectionString,
             new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+        await using var api = LoopbackCaller.SeesDetail(factory);
         var client = api.CreateClient();
 
         var (status, body) = await GetJsonAsync(client, "/health/ready");

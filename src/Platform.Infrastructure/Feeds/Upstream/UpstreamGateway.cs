@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Feeds.Resilience;
+using Platform.Infrastructure.Operations.ErrorLog;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -11,9 +12,11 @@ namespace Platform.Infrastructure.Feeds.Upstream;
 /// The one way adapters reach a supplier. Per logical call: a span, then the feed's resilience pipeline (retries,
 /// circuit breaker); per attempt: the shared rate limit, then the HTTP exchange under the attempt timeout, timed
 /// for <c>platform.upstream.request.duration</c>. An open breaker surfaces as <see cref="UpstreamUnavailableException"/>.
+/// A call that fails after its retries is recorded in the error log (absent in hosts without a database, e.g. unit hosts).
 /// </summary>
 internal sealed class UpstreamGateway(
-    UpstreamResiliencePipelines pipelines, IUpstreamRateLimiter rateLimiter, UpstreamTelemetry telemetry, TimeProvider timeProvider)
+    UpstreamResiliencePipelines pipelines, IUpstreamRateLimiter rateLimiter, UpstreamTelemetry telemetry, TimeProvider timeProvider,
+    IErrorLog? errors = null)
 {
     public async Task<T> SendAsync<T>(UpstreamCall call, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
@@ -34,12 +37,18 @@ internal sealed class UpstreamGateway(
         catch (BrokenCircuitException broken)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "circuit open");
+            errors?.Record(ErrorCategories.Upstream, ErrorLogCodes.UpstreamCircuitOpen, $"Circuit of feed {call.FeedId} is open; {call.Operation} not sent.",
+                context: Describe(call));
             throw new UpstreamUnavailableException(call.FeedId, broken.RetryAfter, broken);
         }
         catch (Exception failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
             activity?.AddException(failure);
+            if (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                errors?.Record(ErrorCategories.Upstream, ErrorLogCodes.UpstreamFailed, failure, context: Describe(call));
+            }
             throw;
         }
         finally
@@ -69,6 +78,11 @@ internal sealed class UpstreamGateway(
             throw;
         }
     }
+
+    private static Dictionary<string, object?> Describe(UpstreamCall call) => new()
+    {
+        ["feedId"] = call.FeedId, ["feedKind"] = call.FeedKind, ["operation"] = call.Operation, ["offset"] = call.Offset,
+    };
 
     private static void Describe<T>(Activity? activity, T result)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Ingestion.Scheduling;
 using Platform.Infrastructure.Messaging;
@@ -14,7 +15,7 @@ namespace Platform.Infrastructure.Ingestion.Maintenance;
 /// </summary>
 public sealed partial class PipelineMaintenance(
     NpgsqlDataSource dataSource, IMessagePublisher publisher, TimeProvider time, IOptions<PipelineOptions> pipeline,
-    IOptions<MaintenanceOptions> options, ILogger<PipelineMaintenance> logger) : BackgroundService
+    IOptions<MaintenanceOptions> options, IErrorLog errors, ILogger<PipelineMaintenance> logger) : BackgroundService
 {
     /// <summary>"Maintain" in ASCII: the advisory lock of the maintenance leader.</summary>
     public const long LeaderLockKey = 0x4D61696E7461696E;
@@ -35,6 +36,7 @@ public sealed partial class PipelineMaintenance(
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 LogFailed(e);
+                errors.Record(ErrorCategories.Maintenance, ErrorLogCodes.MaintenanceFailed, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Operations.ErrorLog;
 
 namespace Platform.Infrastructure.Ingestion.Pages;
 
@@ -14,7 +15,7 @@ namespace Platform.Infrastructure.Ingestion.Pages;
 /// message is a duplicate and is skipped. There is no window between advancing and enqueueing.
 /// </summary>
 public sealed partial class PageHandler(
-    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, IMessagePublisher publisher, IOptions<PipelineOptions> options, ILogger<PageHandler> logger)
+    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, IMessagePublisher publisher, IOptions<PipelineOptions> options, IErrorLog errors, ILogger<PageHandler> logger)
     : IMessageHandler
 {
     public async Task<MessageOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
@@ -138,6 +139,11 @@ public sealed partial class PageHandler(
         }
         await transaction.CommitAsync(CancellationToken.None);
         PipelineTelemetry.PagesFailed.Add(1);
+        errors.Record(ErrorCategories.Page, ErrorLogCodes.PageFetchFailed, error, page.OrgId, new Dictionary<string, object?>
+        {
+            ["runId"] = page.RunId, ["feedId"] = page.FeedId, ["partitionId"] = page.PartitionId, ["offset"] = page.Offset,
+            ["attempts"] = attempts ?? 0, ["partitionFailed"] = attempts is not { } n || n >= settings.MaxPartitionAttempts,
+        });
         LogPageFailed(error, page.RunId, page.PartitionId, page.Offset, attempts ?? 0);
     }
 

@@ -1,6 +1,7 @@
 using Cronos;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Ingestion.Runs;
 
 namespace Platform.Infrastructure.Ingestion.Scheduling;
@@ -11,7 +12,7 @@ namespace Platform.Infrastructure.Ingestion.Scheduling;
 /// <c>feeds.last_scheduled_at</c> before the run starts, so it fires at most once.
 /// </summary>
 public sealed partial class FeedScheduler(
-    NpgsqlDataSource dataSource, RunTrigger trigger, TimeProvider time, IOptions<SchedulerOptions> options, ILogger<FeedScheduler> logger)
+    NpgsqlDataSource dataSource, RunTrigger trigger, TimeProvider time, IOptions<SchedulerOptions> options, IErrorLog errors, ILogger<FeedScheduler> logger)
     : BackgroundService
 {
     /// <summary>"Schedule" in ASCII: the advisory lock of the scheduler leader.</summary>
@@ -38,6 +39,7 @@ public sealed partial class FeedScheduler(
             catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 LogTickFailed(e);
+                errors.Record(ErrorCategories.Scheduler, ErrorLogCodes.SchedulerFailed, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -67,5 +67,6 @@ internal static class CapacityTenant
     /// <summary>The maintenance role's pass over the api's database, as the worker runs it.</summary>
     public static PipelineMaintenance Maintenance(this TwoTenantApi api) => new(
         api.Database, api.Factory.Services.GetRequiredService<IMessagePublisher>(), TimeProvider.System,
-        Options.Create(new PipelineOptions()), Options.Create(new MaintenanceOptions()), NullLogger<PipelineMaintenance>.Instance);
+        Options.Create(new PipelineOptions()), Options.Create(new MaintenanceOptions()),
+        api.Factory.Services.GetRequiredService<Platform.Infrastructure.Operations.ErrorLog.IErrorLog>(), NullLogger<PipelineMaintenance>.Instance);
 }
