@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Infrastructure.Database;
+using Platform.Infrastructure.Security;
 using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure;
@@ -22,6 +23,8 @@ public static class InfrastructureExtensions
         services.AddSingleton<OrganizationLimitsStore>();
         services.AddSingleton<OrganizationMemberStore>();
         services.AddSingleton<Pricing.PricingRuleRepository>();
+        services.AddSecretProtection();
+        services.AddSingleton<Feeds.Management.FeedRepository>();
         return services;
     }
 }

@@ -21,6 +21,7 @@ public static class ApiServices
         builder.Services.AddCatalogReads();
         builder.Services.AddReservations();
         builder.Services.AddCursorSigning();
+        builder.Services.AddSingleton<Apis.Feeds.FeedValidation>();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Infrastructure.Security;
+
+namespace Platform.Infrastructure.Feeds.Secrets;
+
+/// <summary>
+/// Prefers the credentials stored encrypted on the feed; falls back to <paramref name="fallback"/> (configuration by
+/// <c>secret_ref</c>) for feeds that have none. The protector is resolved on first use, so containers that never meet
+/// a stored secret (tests of the upstream machinery) need no key.
+/// </summary>
+public sealed class StoredFeedSecretResolver(NpgsqlDataSource dataSource, IServiceProvider services, IFeedSecretResolver fallback) : IFeedSecretResolver
+{
+    /// <summary>The associated data of a feed's credentials: they decrypt only on the row they were written for.</summary>
+    public static string Purpose(Guid feedId) => $"feeds.credentials:{feedId}";
+
+    public async ValueTask<string> ResolveAsync(Guid feedId, string? secretRef, CancellationToken cancellationToken)
+    {
+        byte[]? stored;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            stored = await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(
+                "SELECT credentials FROM feeds WHERE id = @feedId", new { feedId }, cancellationToken: cancellationToken));
+        }
+        if (stored is null)
+        {
+            return await fallback.ResolveAsync(feedId, secretRef, cancellationToken);
+        }
+        try
+        {
+            return services.GetRequiredService<SecretProtector>().Unprotect(stored, Purpose(feedId));
+        }
+        catch (SecretUnavailableException unavailable)
+        {
+            throw new FeedConfigurationException(feedId, $"its stored credentials cannot be read: {unavailable.Message}");
+        }
+    }
+}
