@@ -123,10 +123,13 @@ public sealed class FeedValidation(IFeedAdapterFactory adapters)
             fail("config", $"At most {MaxConfigBytes} bytes of JSON.");
             return null;
         }
-        if (element.EnumerateObject().FirstOrDefault(p => SecretLikeKeys.Any(k => p.Name.Contains(k, StringComparison.OrdinalIgnoreCase))) is { Name: { } secretKey })
+        foreach (var property in element.EnumerateObject())
         {
-            fail("config", $"'{secretKey}' looks like a secret; send secrets in 'credentials', which is encrypted and never returned.");
-            return null;
+            if (SecretLikeKeys.Any(k => property.Name.Contains(k, StringComparison.OrdinalIgnoreCase)))
+            {
+                fail("config", $"'{property.Name}' looks like a secret; send secrets in 'credentials', which is encrypted and never returned.");
+                return null;
+            }
         }
         return text;
     }

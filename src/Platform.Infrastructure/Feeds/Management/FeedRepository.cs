@@ -6,7 +6,8 @@ using Platform.Infrastructure.Tenancy;
 namespace Platform.Infrastructure.Feeds.Management;
 
 /// <summary>
-/// Organization-scoped reads and writes of feeds (PLATFORM §6). Credentials are encrypted with <see cref="SecretProtector"/>
+/// Organization-scoped reads and writes of feeds (PLATFORM §6), on a <see cref="TenantConnection"/> so row-level security
+/// backs the <c>org_id</c> filters (ADR 0029). Credentials are encrypted with <see cref="SecretProtector"/>
 /// before they reach SQL and are never selected here. Every write and its audit entry share one transaction; creation
 /// locks the organization row so two concurrent creations cannot both take the last slot of the plan's <c>max_feeds</c>.
 /// </summary>
@@ -22,7 +23,8 @@ public sealed class FeedRepository(NpgsqlDataSource dataSource, SecretProtector 
 
     public async Task<IReadOnlyList<FeedRecord>> ListAsync(Guid orgId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM feeds WHERE org_id = @orgId ORDER BY created_at, id LIMIT @limit",
             new { orgId, limit = MaxListed }, cancellationToken: cancellationToken));
@@ -31,27 +33,31 @@ public sealed class FeedRepository(NpgsqlDataSource dataSource, SecretProtector 
 
     public async Task<FeedRecord?> FindAsync(Guid orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await FindAsync(connection, null, orgId, id, forUpdate: false, cancellationToken);
     }
 
     /// <summary>Creates a feed unless the organization has <c>max_feeds</c> feeds already (disabled ones count) or the name is taken.</summary>
     public async Task<FeedWriteResult> CreateAsync(Guid orgId, Guid id, FeedChanges feed, FeedChangeActor actor, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The organization row is the lock: creations of one organization queue here, other organizations are not blocked.
-        var usage = await connection.QuerySingleAsync<(int Feeds, int MaxFeeds)>(new CommandDefinition("""
-            WITH org AS (
-                SELECT o.id, COALESCE(o.max_feeds_override, p.max_feeds) AS max_feeds
-                FROM organizations o JOIN plans p ON p.code = o.plan
-                WHERE o.id = @orgId
-                FOR UPDATE OF o)
-            SELECT (SELECT count(*)::int FROM feeds WHERE org_id = @orgId), org.max_feeds FROM org
+        // NO KEY UPDATE leaves the foreign-key share locks of other writers alone. The count is a separate statement: in
+        // READ COMMITTED it takes a new snapshot, so it sees the feed the previous lock holder committed (ADR 0024).
+        var maxFeeds = await connection.QuerySingleAsync<int>(new CommandDefinition("""
+            SELECT COALESCE(o.max_feeds_override, p.max_feeds)
+            FROM organizations o JOIN plans p ON p.code = o.plan
+            WHERE o.id = @orgId
+            FOR NO KEY UPDATE OF o
             """, new { orgId }, transaction, cancellationToken: cancellationToken));
-        if (usage.Feeds >= usage.MaxFeeds)
+        var feeds = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT count(*) FROM feeds WHERE org_id = @orgId", new { orgId }, transaction, cancellationToken: cancellationToken));
+        if (feeds >= maxFeeds)
         {
-            return new FeedWriteResult(FeedWriteOutcome.LimitReached, MaxFeeds: usage.MaxFeeds);
+            return new FeedWriteResult(FeedWriteOutcome.LimitReached, MaxFeeds: maxFeeds);
         }
         if (await NameTakenAsync(connection, transaction, orgId, feed.Name, exceptId: null, cancellationToken))
         {
@@ -74,7 +80,8 @@ public sealed class FeedRepository(NpgsqlDataSource dataSource, SecretProtector 
     public async Task<FeedWriteResult> UpdateAsync(
         Guid orgId, Guid id, Func<FeedRecord, FeedChanges?> patch, FeedChangeActor actor, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var before = await FindAsync(connection, transaction, orgId, id, forUpdate: true, cancellationToken);
         if (before is null)
