@@ -10,7 +10,7 @@ namespace Platform.Api.Authentication;
 /// <summary>
 /// Authenticates <c>X-API-Key: plat_…</c> (or <c>Authorization: Bearer plat_…</c>). Unknown, revoked and
 /// expired keys (and rotated keys past their grace period) are indistinguishable to the caller: one 401 body for all.
-/// Keys created with <c>signed: true</c> must also carry a valid HMAC signature (<see cref="RequestSignatureVerifier"/>).
+/// Keys created with <c>requireSignature: true</c> must also carry a valid HMAC signature (<see cref="RequestSignatureVerifier"/>).
 /// Keys come from <see cref="ApiKeyCache"/>; each use is recorded for <c>last_used_at</c> by <see cref="ApiKeyUsage"/>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(

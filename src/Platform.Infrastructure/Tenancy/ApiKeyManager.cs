@@ -26,7 +26,7 @@ public sealed class ApiKeyRecord
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Whether requests with this key must be signed (ADR 0032); the signing secret itself is never read back.</summary>
-    public bool Signed { get; init; }
+    public bool RequireSignature { get; init; }
 }
 
 /// <summary>Who makes a change, for the audit log.</summary>
@@ -55,7 +55,7 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
     private const string Columns = """
         id AS "Id", name AS "Name", prefix AS "Prefix", last4 AS "Last4", scopes AS "Scopes", expires_at AS "ExpiresAt",
         revoked_at AS "RevokedAt", grace_until AS "GraceUntil", rotated_from_id AS "RotatedFromId", last_used_at AS "LastUsedAt",
-        created_by AS "CreatedBy", created_at AS "CreatedAt", signing_secret IS NOT NULL AS "Signed"
+        created_by AS "CreatedBy", created_at AS "CreatedAt", signing_secret IS NOT NULL AS "RequireSignature"
         """;
 
     /// <summary>The most keys <see cref="ListAsync"/> returns; creation stops far below it (ApiKeys:MaxKeysPerOrganization).</summary>
@@ -63,7 +63,7 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
 
     public async Task<ApiKeyResult> CreateAsync(
         ApiKeyChange change, string name, IReadOnlyCollection<string> scopes, DateTimeOffset? expiresAt, int maxKeys, CancellationToken cancellationToken,
-        bool signed = false)
+        bool requireSignature = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -76,7 +76,7 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
             return new ApiKeyResult(ApiKeyOutcome.LimitReached);
         }
         var created = await keys.CreateAsync(connection, transaction, change.OrgId, name, scopes, expiresAt, change.Actor, cancellationToken);
-        var signingSecret = signed ? await AddSigningSecretAsync(connection, transaction, created.Id, cancellationToken) : null;
+        var signingSecret = requireSignature ? await AddSigningSecretAsync(connection, transaction, created.Id, cancellationToken) : null;
         var record = await FindAsync(connection, transaction, change.OrgId, created.Id, lockRow: false, cancellationToken);
         await AuditAsync(connection, transaction, change, "api_key.created", created.Id, before: null, after: record, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -131,7 +131,7 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
         }
         var created = await keys.CreateAsync(connection, transaction, change.OrgId, old.Name, old.Scopes, old.ExpiresAt, change.Actor, cancellationToken);
         // A signing key's replacement signs too, with a new secret: the old secret ends with the old key's grace period.
-        var signingSecret = old.Signed ? await AddSigningSecretAsync(connection, transaction, created.Id, cancellationToken) : null;
+        var signingSecret = old.RequireSignature ? await AddSigningSecretAsync(connection, transaction, created.Id, cancellationToken) : null;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET rotated_from_id = @id WHERE id = @newId", new { id, newId = created.Id }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(

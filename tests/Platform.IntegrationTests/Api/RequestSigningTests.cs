@@ -9,7 +9,7 @@ using Platform.IntegrationTests.Api.Support;
 namespace Platform.IntegrationTests.Api;
 
 /// <summary>
-/// HMAC request signing for keys created with <c>signed: true</c> (ADR 0032): a correctly signed request passes; a
+/// HMAC request signing for keys created with <c>requireSignature: true</c> (ADR 0032): a correctly signed request passes; a
 /// skewed, replayed, tampered or unsigned one gets the very 401 body of an unknown key.
 /// </summary>
 public sealed class RequestSigningTests(PlatformServers servers)
@@ -25,26 +25,26 @@ public sealed class RequestSigningTests(PlatformServers servers)
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var badKeyBody = await ApiKeyCalls.UnauthorizedBodyAsync(api.Factory, "plat_not_a_key");
 
-        (await SendAsync(client, Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var feed = """{"name":"signed feed","adapter":"simulator","config":{"baseUrl":"http://127.0.0.1:5090"}}""";
-        (await SendAsync(client, Signed(HttpMethod.Post, "/api/v1/feeds", token, secret, now, feed))).StatusCode.ShouldBe(HttpStatusCode.Created);
-        (await SendAsync(client, Signed(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(client, SignedRequest(HttpMethod.Post, "/api/v1/feeds", token, secret, now, feed))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var refused = new Dictionary<string, HttpRequestMessage>
         {
             ["unsigned"] = Unsigned(token),
-            ["301 s old"] = Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now - 301),
-            ["301 s ahead"] = Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now + 301),
-            ["wrong secret"] = Signed(HttpMethod.Get, "/api/v1/organization", token, Platform.Infrastructure.Tenancy.SigningSecrets.New(), now),
-            ["tampered body"] = Tampered(Signed(HttpMethod.Post, "/api/v1/feeds", token, secret, now, feed.Replace("signed feed", "other feed")),
+            ["301 s old"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now - 301),
+            ["301 s ahead"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now + 301),
+            ["wrong secret"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, Platform.Infrastructure.Tenancy.SigningSecrets.New(), now),
+            ["tampered body"] = Tampered(SignedRequest(HttpMethod.Post, "/api/v1/feeds", token, secret, now, feed.Replace("signed feed", "other feed")),
                 feed.Replace("signed feed", "evil feed")),
-            ["tampered query"] = Retarget(Signed(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, now), "/api/v1/runs?limit=50"),
-            ["short nonce"] = Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: "abc"),
+            ["tampered query"] = Retarget(SignedRequest(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, now), "/api/v1/runs?limit=50"),
+            ["short nonce"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: "abc"),
         };
         // A replay: the exact request that passed once, sent again within the window.
         var nonce = Guid.NewGuid().ToString("N");
-        (await SendAsync(client, Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        refused["replayed"] = Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce);
+        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        refused["replayed"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce);
 
         foreach (var (name, request) in refused)
         {
@@ -69,9 +69,9 @@ public sealed class RequestSigningTests(PlatformServers servers)
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var nonce = Guid.NewGuid().ToString("N");
 
-        (await SendAsync(api.Factory.CreateClient(), Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce)))
+        (await SendAsync(api.Factory.CreateClient(), SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce)))
             .StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await SendAsync(second.CreateClient(), Signed(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce)))
+        (await SendAsync(second.CreateClient(), SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce)))
             .StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
@@ -80,17 +80,17 @@ public sealed class RequestSigningTests(PlatformServers servers)
     {
         await using var api = await TwoTenantApi.StartAsync(servers);
         var admin = api.ClientWith(api.A.AdminKey);
-        using var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "s2s", scopes = new[] { "pipeline:admin" }, signed = true }, Ct);
+        using var created = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "s2s", scopes = new[] { "pipeline:admin" }, requireSignature = true }, Ct);
         var key = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var id = key.GetProperty("id").GetGuid();
         var secret = key.GetProperty("signingSecret").GetString()!;
         secret.Length.ShouldBe(43);
-        key.GetProperty("signed").GetBoolean().ShouldBeTrue();
+        key.GetProperty("requireSignature").GetBoolean().ShouldBeTrue();
 
         var listed = await admin.GetStringAsync("/api/v1/api-keys", Ct) + await admin.GetStringAsync($"/api/v1/api-keys/{id}", Ct)
             + await admin.GetStringAsync("/api/v1/audit-log", Ct);
         listed.ShouldNotContain(secret);
-        listed.ShouldContain("\"signed\":true");
+        listed.ShouldContain("\"requireSignature\":true");
         await using (var connection = await api.Database.OpenConnectionAsync(Ct))
         {
             (await connection.QuerySingleAsync<string>("SELECT k::text FROM api_keys k WHERE id = @id", new { id })).ShouldNotContain(secret);
@@ -103,22 +103,22 @@ public sealed class RequestSigningTests(PlatformServers servers)
         var client = api.Factory.CreateClient();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var newToken = rotated.GetProperty("key").GetString()!;
-        (await SendAsync(client, Signed(HttpMethod.Get, "/api/v1/runs", newToken, newSecret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await SendAsync(client, Signed(HttpMethod.Get, "/api/v1/runs", newToken, secret, now))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/runs", newToken, newSecret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/runs", newToken, secret, now))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     /// <summary>Creates a <c>pipeline:admin</c> key of organization A that must sign; returns the key and its signing secret.</summary>
     internal static async Task<(string Token, string Secret)> CreateSignedKeyAsync(TwoTenantApi api)
     {
         using var created = await api.ClientWith(api.A.AdminKey).PostAsJsonAsync("/api/v1/api-keys",
-            new { name = "server-to-server", scopes = new[] { "pipeline:admin" }, signed = true }, Ct);
+            new { name = "server-to-server", scopes = new[] { "pipeline:admin" }, requireSignature = true }, Ct);
         created.StatusCode.ShouldBe(HttpStatusCode.Created);
         var key = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
         return (key.GetProperty("key").GetString()!, key.GetProperty("signingSecret").GetString()!);
     }
 
     /// <summary>A request signed as a client would: canonical string over method, path and query, timestamp, nonce and body hash.</summary>
-    internal static HttpRequestMessage Signed(HttpMethod method, string pathAndQuery, string token, string secret, long timestamp, string? body = null, string? nonce = null)
+    internal static HttpRequestMessage SignedRequest(HttpMethod method, string pathAndQuery, string token, string secret, long timestamp, string? body = null, string? nonce = null)
     {
         nonce ??= Guid.NewGuid().ToString("N");
         var bytes = Encoding.UTF8.GetBytes(body ?? "");

@@ -39,7 +39,7 @@ public sealed class SecretsInLogsTests(PlatformServers servers)
             logPath = api.LogPath;
             using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
             http.DefaultRequestHeaders.Add("X-API-Key", tenant.AdminKey);
-            using var keyResponse = await http.PostAsJsonAsync("/api/v1/api-keys", new { name = "s2s", scopes = new[] { "pipeline:admin" }, signed = true }, Ct);
+            using var keyResponse = await http.PostAsJsonAsync("/api/v1/api-keys", new { name = "s2s", scopes = new[] { "pipeline:admin" }, requireSignature = true }, Ct);
             keyResponse.StatusCode.ShouldBe(HttpStatusCode.Created);
             var key = await keyResponse.Content.ReadFromJsonAsync<JsonElement>(Ct);
             var (token, signingSecret) = (key.GetProperty("key").GetString()!, key.GetProperty("signingSecret").GetString()!);
@@ -52,7 +52,7 @@ public sealed class SecretsInLogsTests(PlatformServers servers)
             var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             foreach (var (timestamp, secret, expected) in new[] { (now, signingSecret, HttpStatusCode.OK), (now - 1000, signingSecret, HttpStatusCode.Unauthorized), (now, "wrong", HttpStatusCode.Unauthorized) })
             {
-                using var request = RequestSigningTests.Signed(HttpMethod.Get, "/api/v1/runs", token, secret, timestamp);
+                using var request = RequestSigningTests.SignedRequest(HttpMethod.Get, "/api/v1/runs", token, secret, timestamp);
                 secrets.Add(request.Headers.GetValues(RequestSignature.SignatureHeader).Single());
                 (await signedClient.SendAsync(request, Ct)).StatusCode.ShouldBe(expected);
             }

@@ -25,7 +25,7 @@ public static class ApiKeysApi
             .WithDescription("""
                 Needs scope `admin`. `name` 1–100 characters; `scopes` a non-empty subset of `catalog:read`, `catalog:write`,
                 `pipeline:admin`, `webhooks:manage`, `admin`, none beyond the calling key's own; `expiresAt` optional, in the future.
-                The response holds the key (`key`) — the only time it is shown; store it now. With `signed: true` it also holds
+                The response holds the key (`key`) — the only time it is shown; store it now. With `requireSignature: true` it also holds
                 `signingSecret` (shown once too), and every request with the key must carry X-Timestamp, X-Nonce and X-Signature.
                 """)
             .ProducesErrors(ErrorCatalog.ApiKeyLimitReached);
@@ -63,7 +63,7 @@ public static class ApiKeysApi
             return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors);
         }
         var maxKeys = options.Value.MaxKeysPerOrganization;
-        var result = await manager.CreateAsync(Change(user, context), name, scopes, request.ExpiresAt, maxKeys, cancellationToken, request.Signed ?? false);
+        var result = await manager.CreateAsync(Change(user, context), name, scopes, request.ExpiresAt, maxKeys, cancellationToken, request.RequireSignature ?? false);
         if (result.Outcome == ApiKeyOutcome.LimitReached)
         {
             return ApiProblem.Result(ErrorCatalog.ApiKeyLimitReached, $"An organization holds at most {maxKeys} unrevoked keys.");
