@@ -13,9 +13,7 @@ public sealed class DiamondSearch(NpgsqlDataSource dataSource)
     public async Task<DiamondPage> SearchAsync(Guid orgId, DiamondSearchCriteria criteria, DiamondPosition? after, CancellationToken cancellationToken)
     {
         var sql = DiamondSearchSql.For(orgId, criteria, after);
-        // Row-level security as the second guard (ADR 0029): even without its org_id filter this query sees one organization.
-        await using var tenant = await Tenancy.TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
-        var connection = tenant.Connection;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Page and capped count in one round trip; the count reads at most 10 001 index entries.
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             sql.Page + ";\n" + sql.CappedCount, sql.Parameters, cancellationToken: cancellationToken));
