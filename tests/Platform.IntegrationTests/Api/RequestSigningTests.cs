@@ -22,33 +22,36 @@ public sealed class RequestSigningTests(PlatformServers servers)
         await using var api = await TwoTenantApi.StartAsync(servers);
         var (token, secret) = await CreateSignedKeyAsync(api);
         var client = api.Factory.CreateClient();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var badKeyBody = await ApiKeyCalls.UnauthorizedBodyAsync(api.Factory, "plat_not_a_key");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var feed = """{"name":"signed feed","adapter":"simulator","config":{"baseUrl":"http://127.0.0.1:5090"}}""";
         (await SendAsync(client, SignedRequest(HttpMethod.Post, "/api/v1/feeds", token, secret, now, feed))).StatusCode.ShouldBe(HttpStatusCode.Created);
         (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var refused = new Dictionary<string, HttpRequestMessage>
+        // Built right before sending (the clock matters): a slow machine must not turn a skewed request into a fresh one.
+        static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var refused = new Dictionary<string, Func<HttpRequestMessage>>
         {
-            ["unsigned"] = Unsigned(token),
-            ["301 s old"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now - 301),
-            ["301 s ahead"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now + 301),
-            ["wrong secret"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, Platform.Infrastructure.Tenancy.SigningSecrets.New(), now),
-            ["tampered body"] = Tampered(SignedRequest(HttpMethod.Post, "/api/v1/feeds", token, secret, now, feed.Replace("signed feed", "other feed")),
+            ["unsigned"] = () => Unsigned(token),
+            ["305 s old"] = () => SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, Now() - 305),
+            ["305 s ahead"] = () => SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, Now() + 305),
+            ["wrong secret"] = () => SignedRequest(HttpMethod.Get, "/api/v1/organization", token, Platform.Infrastructure.Tenancy.SigningSecrets.New(), Now()),
+            ["tampered body"] = () => Tampered(SignedRequest(HttpMethod.Post, "/api/v1/feeds", token, secret, Now(), feed.Replace("signed feed", "other feed")),
                 feed.Replace("signed feed", "evil feed")),
-            ["tampered query"] = Retarget(SignedRequest(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, now), "/api/v1/runs?limit=50"),
-            ["short nonce"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: "abc"),
+            ["tampered query"] = () => Retarget(SignedRequest(HttpMethod.Get, "/api/v1/runs?limit=5", token, secret, Now()), "/api/v1/runs?limit=50"),
+            ["short nonce"] = () => SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, Now(), nonce: "abc"),
         };
         // A replay: the exact request that passed once, sent again within the window.
         var nonce = Guid.NewGuid().ToString("N");
-        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        refused["replayed"] = SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, now, nonce: nonce);
+        var replayedAt = Now();
+        (await SendAsync(client, SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, replayedAt, nonce: nonce))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        refused["replayed"] = () => SignedRequest(HttpMethod.Get, "/api/v1/organization", token, secret, replayedAt, nonce: nonce);
 
         foreach (var (name, request) in refused)
         {
-            using var response = await SendAsync(client, request);
+            using var response = await SendAsync(client, request());
             response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, name);
             var body = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
             body.Remove("traceId");
