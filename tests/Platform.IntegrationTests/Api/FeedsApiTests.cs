@@ -125,6 +125,13 @@ public sealed class FeedsApiTests(PlatformServers servers)
         problem.GetProperty("errors").GetProperty("config")[0].GetString()!.ShouldContain("credentials");
         problem.GetRawText().ShouldNotContain("oops");
         await (await client.PostAsJsonAsync("/api/v1/feeds", new { name = "n", adapter = "simulator", config = "[]" }, Ct)).ShouldFailValidationOnAsync("config");
+        foreach (var config in (string[])["{\"baseUrl\": \"http://127.0.0.1:5090\", \"x\": \"\\u0000\"}", "{\"baseUrl\": \"http://127.0.0.1:5090\", \"x\": \"\\ud800\"}"])
+        {
+            using var body = new StringContent($"{{\"name\": \"n\", \"adapter\": \"simulator\", \"config\": {config}}}", Encoding.UTF8, "application/json");
+            var response = await client.PostAsync("/api/v1/feeds", body, Ct);
+            ((int)response.StatusCode).ShouldBeLessThan(500, config);
+            await response.ShouldFailValidationOnAsync("config");
+        }
         await (await client.PatchAsJsonAsync($"/api/v1/feeds/{api.A.FeedId}", new { adapter = "nivoda-graphql" }, Ct)).ShouldFailValidationOnAsync("adapter");
         await (await client.PostAsJsonAsync("/api/v1/feeds", NivodaFeed(name: "feed"), Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "FEED_NAME_TAKEN");
         await (await client.PatchAsJsonAsync($"/api/v1/feeds/{Guid.NewGuid()}", new { name = "x" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");

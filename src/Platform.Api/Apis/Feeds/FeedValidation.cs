@@ -101,6 +101,40 @@ public sealed class FeedValidation(IFeedAdapterFactory adapters)
                 current is null && request.Credentials == "" ? null : request.Credentials), errors);
     }
 
+    // jsonb refuses \u0000 and lone surrogates; checked here so such input is a 400, not a database error.
+    private static bool IsStorable(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().All(p => IsStorable(p.Name) && IsStorable(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().All(IsStorable),
+        JsonValueKind.String => IsStorableString(element),
+        _ => true,
+    };
+
+    private static bool IsStorableString(JsonElement element)
+    {
+        try
+        {
+            return IsStorable(element.GetString()!);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to unescape a lone surrogate: that is the answer, not a failure.
+            return false;
+        }
+    }
+
+    private static bool IsStorable(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\0' || char.IsLowSurrogate(text[i]) || char.IsHighSurrogate(text[i]) && (i + 1 == text.Length || !char.IsLowSurrogate(text[++i])))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static string? ConfigJson(JsonElement? config, FeedRecord? current, Action<string, string> fail)
     {
         if (config is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
@@ -121,6 +155,11 @@ public sealed class FeedValidation(IFeedAdapterFactory adapters)
         if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxConfigBytes)
         {
             fail("config", $"At most {MaxConfigBytes} bytes of JSON.");
+            return null;
+        }
+        if (!IsStorable(element))
+        {
+            fail("config", "Must not contain NUL characters or unpaired UTF-16 surrogates (Postgres jsonb cannot store them).");
             return null;
         }
         foreach (var property in element.EnumerateObject())
