@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Platform.Api.Authentication;
 using Platform.Infrastructure.Database;
 using Platform.Infrastructure.Tenancy;
