@@ -19,7 +19,7 @@ public static class FeedsServiceCollectionExtensions
     /// <summary>
     /// Supplier adapters and everything their upstream calls go through: <see cref="IFeedAdapterFactory"/>, the
     /// <c>Upstream</c> options (validated at start), per-feed resilience pipelines, the Postgres-backed shared rate
-    /// limit (needs an <see cref="NpgsqlDataSource"/> in the container), the circuit monitor and the secret resolver (stored encrypted credentials first, then <c>FeedSecrets</c>).
+    /// limit (needs an <see cref="NpgsqlDataSource"/> in the container), the circuit monitor and the secret resolver (<c>FeedSecrets</c> by <c>secret_ref</c>, else the stored encrypted credentials).
     /// </summary>
     /// <param name="services">The container of the api or worker host.</param>
     /// <param name="configuration">

@@ -100,7 +100,9 @@ public sealed class FeedRepository(NpgsqlDataSource dataSource, SecretProtector 
             UPDATE feeds
             SET name = @Name, adapter = @Adapter, config = @ConfigJson::jsonb, schedule_cron = @ScheduleCron, enabled = @Enabled,
                 page_size = @PageSize, upstream_rps = @UpstreamRps,
-                credentials = CASE WHEN @keepCredentials THEN credentials ELSE @credentials END, updated_at = now()
+                credentials = CASE WHEN @keepCredentials THEN credentials ELSE @credentials END,
+                -- Credentials sent through the API replace an operator-configured secret reference (which would win otherwise).
+                secret_ref = CASE WHEN @keepCredentials THEN secret_ref END, updated_at = now()
             WHERE org_id = @orgId AND id = @id
             RETURNING {Columns}
             """, Parameters(orgId, id, feed, Protect(id, feed.Credentials)), transaction, cancellationToken: cancellationToken))).ToRecord();

@@ -1,8 +1,8 @@
 namespace Platform.Infrastructure.Feeds.Secrets;
 
 /// <summary>
-/// A feed's secret (e.g. a supplier password): the credentials stored encrypted on the feed (<c>feeds.credentials</c>,
-/// written through the feeds API), or else the value configuration holds under the feed's <c>secret_ref</c>.
+/// A feed's secret (e.g. a supplier password): the value configuration holds under the feed's <c>secret_ref</c> when the
+/// operator set one, otherwise the credentials stored encrypted on the feed (<c>feeds.credentials</c>, feeds API).
 /// </summary>
 public interface IFeedSecretResolver
 {

@@ -4,9 +4,10 @@ using Platform.Infrastructure.Security;
 namespace Platform.Infrastructure.Feeds.Secrets;
 
 /// <summary>
-/// Prefers the credentials stored encrypted on the feed; falls back to <paramref name="fallback"/> (configuration by
-/// <c>secret_ref</c>) for feeds that have none. The protector is resolved on first use, so containers that never meet
-/// a stored secret (tests of the upstream machinery) need no key.
+/// A feed that names a <c>secret_ref</c> (set by the operator) gets that configured secret from <paramref name="fallback"/>
+/// without touching the database; any other feed gets its credentials stored encrypted in <c>feeds.credentials</c>
+/// (written through the feeds API, which clears <c>secret_ref</c>). The protector is resolved on first use, so
+/// containers that never meet a stored secret (tests of the upstream machinery) need no key.
 /// </summary>
 public sealed class StoredFeedSecretResolver(NpgsqlDataSource dataSource, IServiceProvider services, IFeedSecretResolver fallback) : IFeedSecretResolver
 {
@@ -15,6 +16,10 @@ public sealed class StoredFeedSecretResolver(NpgsqlDataSource dataSource, IServi
 
     public async ValueTask<string> ResolveAsync(Guid feedId, string? secretRef, CancellationToken cancellationToken)
     {
+        if (!string.IsNullOrWhiteSpace(secretRef))
+        {
+            return await fallback.ResolveAsync(feedId, secretRef, cancellationToken);
+        }
         byte[]? stored;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
@@ -23,7 +28,7 @@ public sealed class StoredFeedSecretResolver(NpgsqlDataSource dataSource, IServi
         }
         if (stored is null)
         {
-            return await fallback.ResolveAsync(feedId, secretRef, cancellationToken);
+            throw new FeedConfigurationException(feedId, "the feed has no credentials: set them with PATCH /api/v1/feeds/{id} (field 'credentials').");
         }
         try
         {
