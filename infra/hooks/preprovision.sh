@@ -1,5 +1,5 @@
 #!/bin/sh
-# azd preprovision hook: makes sure the two generated secrets exist in the azd environment before Bicep
+# azd preprovision hook: makes sure the three generated secrets exist in the azd environment before Bicep
 # runs (main.parameters.json passes them to infra/main.bicep, which writes them to Key Vault).
 # azd exports the environment's values to hooks, and OS variables win, so CI can supply its own.
 set -eu
@@ -7,7 +7,7 @@ set -eu
 # Once generated they must stay the same: a new Postgres password on every provision would change the
 # server's password under running replicas, and a new cursor key would invalidate every cursor.
 if [ -n "${GITHUB_ACTIONS:-}" ]; then
-  for name in POSTGRES_ADMIN_PASSWORD CATALOG_CURSOR_SIGNING_KEY; do
+  for name in POSTGRES_ADMIN_PASSWORD CATALOG_CURSOR_SIGNING_KEY SECRETS_ENCRYPTION_KEY; do
     eval "value=\${$name:-}"
     if [ -z "$value" ]; then
       echo "preprovision: $name is not set; in CI it comes from a repository secret (docs/deployment.md)." >&2
@@ -28,4 +28,11 @@ fi
 if [ -z "${CATALOG_CURSOR_SIGNING_KEY:-}" ]; then
   azd env set CATALOG_CURSOR_SIGNING_KEY "$(openssl rand -base64 32)" >/dev/null
   echo "preprovision: generated CATALOG_CURSOR_SIGNING_KEY (stored in the azd environment)"
+fi
+
+# A new encryption key would make every stored feed credential unreadable: generated once, then kept (rotation:
+# docs/operations.md, "Rotating the secrets key").
+if [ -z "${SECRETS_ENCRYPTION_KEY:-}" ]; then
+  azd env set SECRETS_ENCRYPTION_KEY "$(openssl rand -base64 32)" >/dev/null
+  echo "preprovision: generated SECRETS_ENCRYPTION_KEY (stored in the azd environment)"
 fi

@@ -16,6 +16,10 @@ param postgresAdministratorPassword string
 @description('Catalog:Cursor:SigningKey (Base64 of 32+ random bytes).')
 param cursorSigningKey string
 
+@secure()
+@description('Secrets:EncryptionKey (Base64 of 32 random bytes): encrypts feed credentials and signing secrets at rest.')
+param secretsEncryptionKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
@@ -34,6 +38,7 @@ var names = {
   cache: 'connectionstrings-cache'
   applicationInsights: 'applicationinsights-connection-string'
   cursorSigningKey: 'catalog-cursor-signingkey'
+  secretsEncryptionKey: 'secrets-encryptionkey'
 }
 
 resource platformdb 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
@@ -74,8 +79,18 @@ resource cursorKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   }
 }
 
+resource encryptionKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: names.secretsEncryptionKey
+  properties: {
+    value: secretsEncryptionKey
+    contentType: 'Base64 AES-256 key'
+  }
+}
+
 // Versionless URLs: a container app picks up a new secret version on its next revision or restart.
 output platformdbSecretUrl string = '${vault.properties.vaultUri}secrets/${platformdb.name}'
 output cacheSecretUrl string = '${vault.properties.vaultUri}secrets/${cache.name}'
 output applicationInsightsSecretUrl string = '${vault.properties.vaultUri}secrets/${applicationInsightsConnection.name}'
 output cursorSigningKeySecretUrl string = '${vault.properties.vaultUri}secrets/${cursorKey.name}'
+output secretsEncryptionKeySecretUrl string = '${vault.properties.vaultUri}secrets/${encryptionKey.name}'

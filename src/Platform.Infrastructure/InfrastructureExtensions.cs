@@ -4,6 +4,7 @@ using Platform.Infrastructure.Database;
 using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Operations.Health;
 using Platform.Infrastructure.Operations.Queues;
+using Platform.Infrastructure.Security;
 using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure;
@@ -28,6 +29,8 @@ public static class InfrastructureExtensions
         services.AddErrorLog();
         services.AddReadinessChecks();
         services.TryAddSingleton<QueueStatistics>();
+        services.AddSecretProtection();
+        services.AddSingleton<Feeds.Management.FeedRepository>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Platform.Api.Authentication.Signing;
 using Platform.Api.Errors;
 
 namespace Platform.Api.Authentication;
@@ -9,10 +10,12 @@ namespace Platform.Api.Authentication;
 /// <summary>
 /// Authenticates <c>X-API-Key: plat_…</c> (or <c>Authorization: Bearer plat_…</c>). Unknown, revoked and
 /// expired keys (and rotated keys past their grace period) are indistinguishable to the caller: one 401 body for all.
+/// Keys created with <c>requireSignature: true</c> must also carry a valid HMAC signature (<see cref="RequestSignatureVerifier"/>).
 /// Keys come from <see cref="ApiKeyCache"/>; each use is recorded for <c>last_used_at</c> by <see cref="ApiKeyUsage"/>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys, ApiKeyUsage usage)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys, ApiKeyUsage usage,
+    RequestSignatureVerifier signatures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -26,7 +29,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
         var identity = await keys.FindActiveAsync(token, Context.RequestAborted);
-        if (identity is null)
+        // A key that must sign and a request that is not signed right read exactly like an unknown key (ADR 0032).
+        if (identity is null || identity.SigningSecret is { } signing && !await signatures.VerifyAsync(Request, identity.KeyId, signing))
         {
             return AuthenticateResult.Fail("Invalid API key.");
         }

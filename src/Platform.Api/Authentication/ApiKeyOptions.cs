@@ -36,6 +36,18 @@ public sealed class ApiKeyOptions
     [Range(1, ApiKeyLimits.MaxKeysCeiling, ErrorMessage = "ApiKeys:MaxKeysPerOrganization must be between 1 and 1000.")]
     public int MaxKeysPerOrganization { get; set; } = 100;
 
+    /// <summary>How far a signed request's <c>X-Timestamp</c> may be from the server's clock, either way (ADR 0032).</summary>
+    [Range(30, 900, ErrorMessage = "ApiKeys:SignatureToleranceSeconds must be between 30 and 900.")]
+    public int SignatureToleranceSeconds { get; set; } = 300;
+
+    /// <summary>The Redis key prefix of used nonces; replicas of one deployment must share it.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "ApiKeys:NonceKeyPrefix must not be empty.")]
+    public string NonceKeyPrefix { get; set; } = "platform:signed-nonce:";
+
+    /// <summary>How long the nonce check waits for Redis before this replica checks replays alone.</summary>
+    [Range(10, 5000, ErrorMessage = "ApiKeys:NonceRedisTimeoutMilliseconds must be between 10 and 5000.")]
+    public int NonceRedisTimeoutMilliseconds { get; set; } = 250;
+
     public TimeSpan RotationGrace => TimeSpan.FromHours(RotationGraceHours);
 }
 

@@ -45,6 +45,8 @@ public static class AuthenticationSetup
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<Signing.NonceReplayCache>();
+        services.AddSingleton<Signing.RequestSignatureVerifier>();
         services.AddSingleton<ApiKeyRevocations>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRevocations>());
         services.AddSingleton<ApiKeyUsage>();

@@ -27,6 +27,7 @@ public static class ApiServices
         builder.Services.AddReservations();
         builder.Services.AddAdminViews();
         builder.Services.AddCursorSigning();
+        builder.Services.AddSingleton<Apis.Feeds.FeedValidation>();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();

@@ -84,9 +84,15 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition ApiKeyLimitReached = new("API_KEY_LIMIT_REACHED", 409, "Too many API keys",
         "Revoke keys you no longer use (DELETE /api/v1/api-keys/{id}); 'detail' gives the limit.");
 
+    public static readonly ErrorDefinition FeedLimitReached = new("FEED_LIMIT_REACHED", 409, "The organization has as many feeds as its plan allows",
+        "Reuse an existing feed (PATCH /api/v1/feeds/{id}) or ask the operator for a higher plan; 'maxFeeds' gives the limit.");
+
+    public static readonly ErrorDefinition FeedNameTaken = new("FEED_NAME_TAKEN", 409, "Another feed of the organization has this name",
+        "Choose another name; feed names are unique within an organization.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
          RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
          DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex,
-         ApiKeyInactive, ApiKeyLimitReached];
+         ApiKeyInactive, ApiKeyLimitReached, FeedLimitReached, FeedNameTaken];
 }

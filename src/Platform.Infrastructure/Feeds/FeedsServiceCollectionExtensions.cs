@@ -9,6 +9,7 @@ using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Feeds.Resilience;
 using Platform.Infrastructure.Feeds.Secrets;
 using Platform.Infrastructure.Feeds.Upstream;
+using Platform.Infrastructure.Security;
 
 namespace Platform.Infrastructure.Feeds;
 
@@ -18,7 +19,7 @@ public static class FeedsServiceCollectionExtensions
     /// <summary>
     /// Supplier adapters and everything their upstream calls go through: <see cref="IFeedAdapterFactory"/>, the
     /// <c>Upstream</c> options (validated at start), per-feed resilience pipelines, the Postgres-backed shared rate
-    /// limit (needs an <see cref="NpgsqlDataSource"/> in the container), the circuit monitor and the secret resolver.
+    /// limit (needs an <see cref="NpgsqlDataSource"/> in the container), the circuit monitor and the secret resolver (<c>FeedSecrets</c> by <c>secret_ref</c>, else the stored encrypted credentials).
     /// </summary>
     /// <param name="services">The container of the api or worker host.</param>
     /// <param name="configuration">
@@ -56,8 +57,10 @@ public static class FeedsServiceCollectionExtensions
         services.TryAddSingleton<IUpstreamRateLimiter, PostgresUpstreamRateLimiter>();
         services.TryAddSingleton<UpstreamGateway>();
         services.TryAddSingleton<NivodaTokenCache>();
-        services.TryAddSingleton<IFeedSecretResolver>(provider =>
-            new ConfigurationFeedSecretResolver(configuration ?? provider.GetRequiredService<IConfiguration>()));
+        services.AddSecretProtection(configuration);
+        services.TryAddSingleton<IFeedSecretResolver>(provider => new StoredFeedSecretResolver(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider,
+            new ConfigurationFeedSecretResolver(configuration ?? provider.GetRequiredService<IConfiguration>())));
         services.TryAddSingleton<IFeedAdapterFactory>(provider => new FeedAdapterFactory(
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<UpstreamGateway>(),

@@ -24,6 +24,9 @@ public sealed class ApiKeyRecord
 
     public string? CreatedBy { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Whether requests with this key must be signed (ADR 0032); the signing secret itself is never read back.</summary>
+    public bool RequireSignature { get; init; }
 }
 
 /// <summary>Who makes a change, for the audit log.</summary>
@@ -41,25 +44,26 @@ public enum ApiKeyOutcome
     LimitReached,
 }
 
-public sealed record ApiKeyResult(ApiKeyOutcome Outcome, CreatedApiKey? Created = null, ApiKeyRecord? Key = null);
+public sealed record ApiKeyResult(ApiKeyOutcome Outcome, CreatedApiKey? Created = null, ApiKeyRecord? Key = null, string? SigningSecret = null);
 
 /// <summary>
 /// Creates, lists, rotates and revokes an organization's keys. Every change and its audit entry commit together; every
 /// query filters by organization, so another organization's key id reads as unknown.
 /// </summary>
-public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys, TimeProvider time)
+public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys, TimeProvider time, Security.SecretProtector protector)
 {
     private const string Columns = """
         id AS "Id", name AS "Name", prefix AS "Prefix", last4 AS "Last4", scopes AS "Scopes", expires_at AS "ExpiresAt",
         revoked_at AS "RevokedAt", grace_until AS "GraceUntil", rotated_from_id AS "RotatedFromId", last_used_at AS "LastUsedAt",
-        created_by AS "CreatedBy", created_at AS "CreatedAt"
+        created_by AS "CreatedBy", created_at AS "CreatedAt", signing_secret IS NOT NULL AS "RequireSignature"
         """;
 
     /// <summary>The most keys <see cref="ListAsync"/> returns; creation stops far below it (ApiKeys:MaxKeysPerOrganization).</summary>
     public const int ListLimit = 1000;
 
     public async Task<ApiKeyResult> CreateAsync(
-        ApiKeyChange change, string name, IReadOnlyCollection<string> scopes, DateTimeOffset? expiresAt, int maxKeys, CancellationToken cancellationToken)
+        ApiKeyChange change, string name, IReadOnlyCollection<string> scopes, DateTimeOffset? expiresAt, int maxKeys, CancellationToken cancellationToken,
+        bool requireSignature = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -72,10 +76,19 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
             return new ApiKeyResult(ApiKeyOutcome.LimitReached);
         }
         var created = await keys.CreateAsync(connection, transaction, change.OrgId, name, scopes, expiresAt, change.Actor, cancellationToken);
+        var signingSecret = requireSignature ? await AddSigningSecretAsync(connection, transaction, created.Id, cancellationToken) : null;
         var record = await FindAsync(connection, transaction, change.OrgId, created.Id, lockRow: false, cancellationToken);
         await AuditAsync(connection, transaction, change, "api_key.created", created.Id, before: null, after: record, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ApiKeyResult(ApiKeyOutcome.Done, created, record);
+        return new ApiKeyResult(ApiKeyOutcome.Done, created, record, signingSecret);
+    }
+
+    // A new random signing secret, stored encrypted and bound to the key's row; the plaintext goes to the caller once.
+    private async Task<string> AddSigningSecretAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid keyId, CancellationToken cancellationToken)
+    {
+        var secret = SigningSecrets.New();
+        await ApiKeyStore.SetSigningSecretAsync(connection, transaction, keyId, protector.Protect(secret, SigningSecrets.Purpose(keyId)), cancellationToken);
+        return secret;
     }
 
     /// <summary>Unrevoked keys (expired ones too) and rotated keys still in their grace period, newest first.</summary>
@@ -117,6 +130,8 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
             return new ApiKeyResult(ApiKeyOutcome.Inactive, Key: old);
         }
         var created = await keys.CreateAsync(connection, transaction, change.OrgId, old.Name, old.Scopes, old.ExpiresAt, change.Actor, cancellationToken);
+        // A signing key's replacement signs too, with a new secret: the old secret ends with the old key's grace period.
+        var signingSecret = old.RequireSignature ? await AddSigningSecretAsync(connection, transaction, created.Id, cancellationToken) : null;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET rotated_from_id = @id WHERE id = @newId", new { id, newId = created.Id }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
@@ -128,7 +143,7 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
         await AuditAsync(connection, transaction, change, "api_key.rotated", id, before,
             new { old = after, replacement }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ApiKeyResult(ApiKeyOutcome.Done, created, replacement);
+        return new ApiKeyResult(ApiKeyOutcome.Done, created, replacement, signingSecret);
     }
 
     /// <summary>

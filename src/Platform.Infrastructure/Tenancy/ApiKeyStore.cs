@@ -12,6 +12,9 @@ public sealed class ApiKeyIdentity
 
     /// <summary>When the key stops working by itself: its expiry, or the end of its grace period once rotated or revoked.</summary>
     public DateTimeOffset? ValidUntil { get; init; }
+
+    /// <summary>The key's request-signing secret, encrypted (SecretProtector); null for keys that need not sign.</summary>
+    public byte[]? SigningSecret { get; init; }
 }
 
 /// <summary>A key as created: the secret is in <see cref="Token"/> and nowhere else, ever.</summary>
@@ -29,13 +32,20 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ApiKeyIdentity>(new CommandDefinition("""
             SELECT id AS "KeyId", org_id AS "OrgId", name AS "KeyName", scopes AS "Scopes",
-                   LEAST(expires_at, CASE WHEN revoked_at IS NOT NULL THEN grace_until END) AS "ValidUntil"
+                   LEAST(expires_at, CASE WHEN revoked_at IS NOT NULL THEN grace_until END) AS "ValidUntil",
+                   signing_secret AS "SigningSecret"
             FROM api_keys
             WHERE key_hash = @hash
               AND (revoked_at IS NULL OR grace_until > @now)
               AND (expires_at IS NULL OR expires_at > @now)
             """, new { hash = ApiKeyToken.Hash(token), now = time.GetUtcNow() }, cancellationToken: cancellationToken));
     }
+
+    /// <summary>Makes a key sign its requests (ADR 0032), inside the caller's transaction; the secret arrives encrypted.</summary>
+    public static Task SetSigningSecretAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid keyId, byte[] protectedSecret, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET signing_secret = @protectedSecret WHERE id = @keyId",
+            new { keyId, protectedSecret }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Creates a key inside the caller's transaction and returns its secret once.</summary>
     public async Task<CreatedApiKey> CreateAsync(

@@ -11,7 +11,7 @@ public sealed class CrossTenantTests(PlatformServers servers)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Every_runs_and_pricing_rules_route_answers_404_for_another_organizations_ids()
+    public async Task Every_runs_feeds_and_pricing_rules_route_answers_404_for_another_organizations_ids()
     {
         await using var api = await TwoTenantApi.StartAsync(servers);
         var a = api.ClientWith(api.A.AdminKey);
@@ -30,6 +30,8 @@ public sealed class CrossTenantTests(PlatformServers servers)
             (HttpMethod.Get, $"/api/v1/pricing-rules/{ruleId}", null),
             (HttpMethod.Put, $"/api/v1/pricing-rules/{ruleId}", rule),
             (HttpMethod.Delete, $"/api/v1/pricing-rules/{ruleId}", null),
+            (HttpMethod.Get, $"/api/v1/feeds/{api.A.FeedId}", null),
+            (HttpMethod.Patch, $"/api/v1/feeds/{api.A.FeedId}", JsonContent.Create(new { name = "taken over", credentials = "b's secret" })),
         };
 
         foreach (var (method, path, body) in requests)
@@ -45,6 +47,9 @@ public sealed class CrossTenantTests(PlatformServers servers)
         var stored = await a.GetFromJsonAsync<JsonElement>($"/api/v1/pricing-rules/{ruleId}", Ct);
         stored.GetProperty("priority").GetInt32().ShouldBe(1);
         stored.GetProperty("active").GetBoolean().ShouldBeTrue();
+        var feed = await a.GetFromJsonAsync<JsonElement>($"/api/v1/feeds/{api.A.FeedId}", Ct);
+        feed.GetProperty("name").GetString().ShouldBe("feed");
+        feed.GetProperty("hasCredentials").GetBoolean().ShouldBeFalse();
     }
 
     [Fact]

@@ -114,6 +114,56 @@ public sealed class RateLimitTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task Three_api_processes_sharing_redis_admit_at_most_the_limit_times_1_01_and_refuse_the_rest_with_429()
+    {
+        const int limit = 100;
+        var ct = TestContext.Current.CancellationToken;
+        var database = await servers.CreateDatabaseAsync();
+        // Replicas of one deployment: one key prefix, the public policy at its default of 100 per minute per client IP.
+        var settings = new Dictionary<string, string>
+        {
+            ["RateLimits__KeyPrefix"] = $"test-three-{Guid.NewGuid():N}:",
+            ["RateLimits__Public__PermitLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits__RedisTimeoutMilliseconds"] = "3000",
+        };
+        var processes = new List<Platform.Testing.ServiceProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                processes.Add(await ApiProcess.StartAsync(database.ConnectionString, servers.Redis.ConnectionString, $"api-rate-limit-{i}", settings));
+            }
+            var clients = processes.Select(p => new HttpClient { BaseAddress = new Uri(p.Url) }).ToArray();
+            var answers = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, string? RetryAfter, string? RateLimit, string? Policy)>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, 3 * limit), new ParallelOptions { MaxDegreeOfParallelism = 12, CancellationToken = ct },
+                async (i, token) =>
+                {
+                    using var response = await clients[i % 3].GetAsync("/api/v1/status", token);
+                    answers.Add((response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Optional(response, "RateLimit"), Optional(response, "RateLimit-Policy")));
+                });
+
+            var admitted = answers.Count(a => a.Status == HttpStatusCode.OK);
+            admitted.ShouldBeLessThanOrEqualTo((int)(limit * 1.01));
+            admitted.ShouldBeGreaterThanOrEqualTo(limit - 1, "every process counted in the shared window, so the budget is used, not split three ways");
+            var refused = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
+            refused.Count.ShouldBe(3 * limit - admitted);
+            refused.ShouldAllBe(a => a.Status == HttpStatusCode.TooManyRequests && a.RetryAfter != null
+                && a.RateLimit!.StartsWith("\"public\";r=0;t=") && a.Policy == "\"public\";q=100;w=60");
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    private static string? Optional(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
+    [Fact]
     public async Task With_redis_unreachable_requests_are_limited_per_process_and_ready_reports_rate_limits_degraded()
     {
         var database = await servers.CreateDatabaseAsync();

@@ -28,6 +28,7 @@ public sealed class ScopeMatrixTests(PlatformServers servers)
         (Scopes.CatalogRead, HttpMethod.Post, "/graphql", () => JsonContent.Create(new { query = "{ __typename }" })),
         (Scopes.PipelineAdmin, HttpMethod.Get, "/api/v1/runs", () => null),
         (Scopes.PipelineAdmin, HttpMethod.Get, "/api/v1/pricing-rules", () => null),
+        (Scopes.PipelineAdmin, HttpMethod.Get, "/api/v1/feeds", () => null),
         (Scopes.Admin, HttpMethod.Get, "/api/v1/api-keys", () => null),
         (Scopes.Admin, HttpMethod.Get, "/api/v1/audit-log", () => null),
         (null, HttpMethod.Get, "/api/v1/organization", () => null),

@@ -28,7 +28,6 @@ public sealed class FeedAdapterFactoryTests
     [InlineData("simulator", "{\"baseUrl\": \"http://127.0.0.1:5090\", \"apiToken\": 42}", null, "config field 'apiToken' of the simulator feed must be a string or null")]
     [InlineData("nivoda-graphql", "{\"username\": \"u\"}", "ref", "config field 'endpoint' of the nivoda-graphql feed")]
     [InlineData("nivoda-graphql", "{\"endpoint\": \"https://nivoda.test/api\"}", "ref", "config field 'username' of the nivoda-graphql feed is required")]
-    [InlineData("nivoda-graphql", "{\"endpoint\": \"https://nivoda.test/api\", \"username\": \"u\"}", null, "secretRef is required")]
     public async Task A_feed_the_factory_cannot_serve_is_refused_naming_the_feed_and_the_field(
         string adapter, string config, string? secretRef, string expected)
     {

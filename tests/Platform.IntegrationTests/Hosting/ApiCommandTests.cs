@@ -56,6 +56,33 @@ public sealed class ApiCommandTests(PlatformServers servers)
         error.ToString().ShouldContain("Demo:FeedUrl");
     }
 
+    [Fact]
+    public async Task Keys_issue_platform_admin_prints_an_operator_key_that_opens_the_operator_routes_and_is_audited()
+    {
+        await using var api = await Api.Support.TwoTenantApi.StartAsync(servers);
+        var connection = $"--ConnectionStrings:platformdb={api.Factory.DatabaseConnectionString}";
+
+        var (code, output) = await RunAsync(["keys", "issue-platform-admin", "--name", "ops", "--expires-days", "30", connection]);
+        var (missingName, _) = await RunAsync(["keys", "issue-platform-admin", connection]);
+
+        code.ShouldBe(0);
+        missingName.ShouldBe(2);
+        var key = Value(output, "API_KEY");
+        ApiKeyToken.IsWellFormed(key).ShouldBeTrue();
+        using var limits = await api.ClientWith(key).GetAsync($"/api/v1/admin/orgs/{api.A.OrgId}/limits", TestContext.Current.CancellationToken);
+        limits.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        // The operator key belongs to no organization, so organization routes refuse it.
+        (await api.ClientWith(key).GetAsync("/api/v1/feeds", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        await using var db = await api.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        var audit = await db.QuerySingleAsync<(string Actor, string After)>(
+            "SELECT actor, after::text FROM audit_log WHERE org_id IS NULL AND action = 'api_key.created' AND target_id = @id", new { id = Value(output, "KEY_ID") });
+        audit.Actor.ShouldBe("system:cli");
+        audit.After.ShouldContain("platform:admin");
+        audit.After.ShouldNotContain(key);
+        (await db.QuerySingleAsync<DateTimeOffset?>("SELECT expires_at FROM api_keys WHERE id = @id::uuid", new { id = Value(output, "KEY_ID") }))
+            .ShouldNotBeNull().ShouldBeInRange(DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
+    }
+
     private static async Task<(int Code, string Output)> RunAsync(string[] args)
     {
         var output = new StringWriter();

@@ -63,6 +63,24 @@ public sealed class ConfigurationValidationTests(PlatformServers servers)
         error.ToString().ShouldContain(expected);
     }
 
+    [Theory]
+    [InlineData("", "Secrets:EncryptionKey is required outside Development")]
+    [InlineData("c2hvcnQ=", "Secrets:EncryptionKey must be base64 of exactly 32 bytes")]
+    public async Task Outside_development_the_api_needs_a_secrets_encryption_key(string key, string expected)
+    {
+        var database = await servers.CreateDatabaseAsync();
+        await using var api = new ApiFactory(database.ConnectionString, servers.Redis.ConnectionString, new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Catalog:Cursor:SigningKey"] = Convert.ToBase64String(new byte[48].Select((_, i) => (byte)(i * 7 + 1)).ToArray()),
+            ["Secrets:EncryptionKey"] = key,
+        });
+
+        var error = Should.Throw<Exception>(() => api.CreateClient());
+
+        error.ToString().ShouldContain(expected);
+    }
+
     [Fact]
     public async Task Any_origin_together_with_credentials_stops_the_start_with_a_clear_message()
     {

@@ -16,6 +16,7 @@ public sealed class ContainerAppTemplateTests
         "ConnectionStrings__cache",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "Catalog__Cursor__SigningKey",
+        "Secrets__EncryptionKey",
     ];
 
     private static ArmTemplate Template => ArmTemplate.Main;
@@ -108,7 +109,7 @@ public sealed class ContainerAppTemplateTests
         var secrets = module.Parameter("secrets").ShouldBeOfType<JsonArray>().Select(s => s!.AsObject()).ToList();
         secrets.ShouldAllBe(s => IsKeyVaultSecretUrl(s["keyVaultUrl"]), $"{moduleName}: every secret is a Key Vault URL from the secrets module");
         secrets.Select(s => s["env"]!.GetValue<string>()).ShouldBe(
-            ["ConnectionStrings__platformdb", "ConnectionStrings__cache", "APPLICATIONINSIGHTS_CONNECTION_STRING", .. moduleName == "api" ? new[] { "Catalog__Cursor__SigningKey" } : []],
+            ["ConnectionStrings__platformdb", "ConnectionStrings__cache", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Secrets__EncryptionKey", .. moduleName == "api" ? new[] { "Catalog__Cursor__SigningKey" } : []],
             ignoreOrder: true);
 
         env["Messaging__Transport"]!.ShouldBeOpaque("parameters('messagingTransport')");

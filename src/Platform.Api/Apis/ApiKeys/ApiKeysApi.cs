@@ -25,7 +25,8 @@ public static class ApiKeysApi
             .WithDescription("""
                 Needs scope `admin`. `name` 1–100 characters; `scopes` a non-empty subset of `catalog:read`, `catalog:write`,
                 `pipeline:admin`, `webhooks:manage`, `admin`, none beyond the calling key's own; `expiresAt` optional, in the future.
-                The response holds the key (`key`) — the only time it is shown; store it now.
+                The response holds the key (`key`) — the only time it is shown; store it now. With `requireSignature: true` it also holds
+                `signingSecret` (shown once too), and every request with the key must carry X-Timestamp, X-Nonce and X-Signature.
                 """)
             .ProducesErrors(ErrorCatalog.ApiKeyLimitReached);
         api.MapGet("", ListAsync).WithName("ListApiKeys")
@@ -39,6 +40,7 @@ public static class ApiKeysApi
             .WithDescription("""
                 Needs scope `admin`. Returns a new key with the same name, scopes and expiry (shown once). The old key keeps
                 working until its `graceUntil` (`ApiKeys:RotationGraceHours`, 24 h by default), then gets 401 like any invalid key.
+                A signed key's replacement gets a new `signingSecret`.
                 """)
             .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.ApiKeyInactive);
         api.MapDelete("/{id:guid}", RevokeAsync).WithName("RevokeApiKey")
@@ -61,12 +63,12 @@ public static class ApiKeysApi
             return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors);
         }
         var maxKeys = options.Value.MaxKeysPerOrganization;
-        var result = await manager.CreateAsync(Change(user, context), name, scopes, request.ExpiresAt, maxKeys, cancellationToken);
+        var result = await manager.CreateAsync(Change(user, context), name, scopes, request.ExpiresAt, maxKeys, cancellationToken, request.RequireSignature ?? false);
         if (result.Outcome == ApiKeyOutcome.LimitReached)
         {
             return ApiProblem.Result(ErrorCatalog.ApiKeyLimitReached, $"An organization holds at most {maxKeys} unrevoked keys.");
         }
-        return TypedResults.Created($"/api/v1/api-keys/{result.Key!.Id}", CreatedApiKeyView.Of(result.Created!, result.Key));
+        return TypedResults.Created($"/api/v1/api-keys/{result.Key!.Id}", CreatedApiKeyView.Of(result.Created!, result.Key, result.SigningSecret));
     }
 
     private static async Task<Ok<ApiKeyList>> ListAsync(ClaimsPrincipal user, ApiKeyManager manager, CancellationToken cancellationToken) =>
@@ -90,7 +92,7 @@ public static class ApiKeysApi
         }
         // Replicas that cached the old key re-read it and learn its grace period (which ends at once when it is 0).
         await revocations.PublishAsync(id);
-        return TypedResults.Created($"/api/v1/api-keys/{result.Key!.Id}", CreatedApiKeyView.Of(result.Created!, result.Key));
+        return TypedResults.Created($"/api/v1/api-keys/{result.Key!.Id}", CreatedApiKeyView.Of(result.Created!, result.Key, result.SigningSecret));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(

@@ -10,8 +10,10 @@ public sealed class ConfigurationFeedSecretResolver(IConfiguration configuration
 {
     public const string SectionName = "FeedSecrets";
 
-    public ValueTask<string> ResolveAsync(Guid feedId, string secretRef, CancellationToken cancellationToken) =>
-        configuration[$"{SectionName}:{secretRef}"] is { Length: > 0 } secret
-            ? ValueTask.FromResult(secret)
-            : throw new FeedConfigurationException(feedId, $"secret '{secretRef}' is not configured (expected configuration key {SectionName}:{secretRef}).");
+    public ValueTask<string> ResolveAsync(Guid feedId, string? secretRef, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(secretRef)
+            ? throw new FeedConfigurationException(feedId, "the feed has no credentials: set them with PATCH /api/v1/feeds/{id} or name a configured secret in secretRef.")
+            : configuration[$"{SectionName}:{secretRef}"] is { Length: > 0 } secret
+                ? ValueTask.FromResult(secret)
+                : throw new FeedConfigurationException(feedId, $"secret '{secretRef}' is not configured (expected configuration key {SectionName}:{secretRef}).");
 }

@@ -1,11 +1,11 @@
 namespace Platform.Infrastructure.Feeds.Secrets;
 
 /// <summary>
-/// Turns a feed's <c>secret_ref</c> into the secret (e.g. a supplier password). The database only ever holds the
-/// reference; the value lives in configuration today and in Azure Key Vault later, behind this same interface.
+/// A feed's secret (e.g. a supplier password): the value configuration holds under the feed's <c>secret_ref</c> when the
+/// operator set one, otherwise the credentials stored encrypted on the feed (<c>feeds.credentials</c>, feeds API).
 /// </summary>
 public interface IFeedSecretResolver
 {
-    /// <exception cref="FeedConfigurationException">No secret is stored under <paramref name="secretRef"/>.</exception>
-    ValueTask<string> ResolveAsync(Guid feedId, string secretRef, CancellationToken cancellationToken);
+    /// <exception cref="FeedConfigurationException">The feed has no credentials and nothing is configured under <paramref name="secretRef"/>.</exception>
+    ValueTask<string> ResolveAsync(Guid feedId, string? secretRef, CancellationToken cancellationToken);
 }
