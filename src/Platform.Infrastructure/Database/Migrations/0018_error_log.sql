@@ -17,3 +17,10 @@ CREATE TABLE error_log (
 -- The list (newest first, keyset by id), the recent-error-rate readiness check, the trends and the pruning.
 CREATE INDEX error_log_time_idx ON error_log (occurred_at DESC, id DESC);
 CREATE INDEX error_log_fingerprint_idx ON error_log (fingerprint, occurred_at);
+
+-- The second guard of tenant tables (0017, ADR 0029). The error log is read by operators through the owning login;
+-- a tenant connection sees only its organization's rows (and none of the platform's own, whose org_id is null).
+ALTER TABLE error_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON error_log TO platform_tenant
+    USING (org_id = NULLIF(current_setting('app.organization_id', true), '')::uuid)
+    WITH CHECK (org_id = NULLIF(current_setting('app.organization_id', true), '')::uuid);
