@@ -7,6 +7,7 @@ using Platform.Infrastructure.Ingestion.Pages;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Ingestion.Scheduling;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Ingestion;
 
@@ -18,6 +19,7 @@ public static class IngestionExtensions
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
         services.AddPostgresMessaging();
+        services.AddOperationalGauges();
         services.TryAddSingleton<RunTrigger>();
         services.TryAddSingleton<RunQueries>();
         services.TryAddSingleton<FeedQueries>();

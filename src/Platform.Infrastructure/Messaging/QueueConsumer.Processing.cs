@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Messaging.Postgres;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Messaging;
 
@@ -28,7 +29,13 @@ public sealed partial class QueueConsumer<THandler>
             return;
         }
         var settled = await SettleAsync(message, outcome);
-        MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(settled ? name : "lease_lost"));
+        var settledAs = settled && outcome is MessageOutcome.Retry && message.IsLastAttempt ? "dead_lettered" : name;
+        MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(settled ? settledAs : "lease_lost"));
+        if (settled && settledAs == "dead_lettered")
+        {
+            ErrorTelemetry.Record(ErrorTelemetry.DeadLetter, _queueName);
+            activity?.SetStatus(ActivityStatusCode.Error, "dead-lettered");
+        }
         if (!settled)
         {
             LogLeaseLost(_queueName, message.MessageId, message.Attempt);
@@ -73,6 +80,9 @@ public sealed partial class QueueConsumer<THandler>
         catch (Exception e)
         {
             LogHandlerFailed(e, _queueName, message.MessageId, message.Attempt);
+            ErrorTelemetry.Record(ErrorTelemetry.Handler, _queueName);
+            Activity.Current?.AddException(e);
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             return MessageOutcome.RetryLater($"{e.GetType().Name}: {e.Message}");
         }
     }
