@@ -18,6 +18,8 @@ public sealed partial class QueueConsumer<THandler>
             return;
         }
         using var activity = StartProcessActivity(message);
+        // Every log line of the handler names its queue and message (the message id carries the run and partition).
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["Queue"] = _queueName, ["MessageId"] = message.MessageId });
         var started = Stopwatch.GetTimestamp();
         var outcome = await HandleAsync(message);
         var name = OutcomeName(outcome);
