@@ -39,7 +39,7 @@ public sealed class ProcessTopology : IAsyncDisposable
 
     public static async Task<ProcessTopology> StartAsync(
         string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch, int consolidators = 1,
-        IReadOnlyDictionary<string, string>? workerSettings = null)
+        IReadOnlyDictionary<string, string>? workerSettings = null, string logPrefix = "worker")
     {
         DapperConventions.Apply();
         var dataSource = NpgsqlDataSource.Create(databaseConnectionString);
@@ -91,7 +91,7 @@ public sealed class ProcessTopology : IAsyncDisposable
         var workers = roles.ToDictionary(
             worker => worker.Key,
             worker => new ServiceProcess("Platform.Worker", FreePort.Next(),
-                new Dictionary<string, string>(environment) { ["Worker__Roles"] = worker.Value }, $"worker-{worker.Key}"));
+                new Dictionary<string, string>(environment) { ["Worker__Roles"] = worker.Value }, $"{logPrefix}-{worker.Key}"));
         await simulator.StartAsync();
         await Task.WhenAll(workers.Values.Select(w => w.StartAsync()));
         return new ProcessTopology(dataSource, simulator, workers, orgId, feedId);
