@@ -12,6 +12,7 @@ public static class TelemetryExtensions
         {
             return services;
         }
+        services.AddMetrics(); // IMeterFactory (hosts have it already; bare service collections in tests do not)
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OperationalGauges>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OperationalGauges>());
