@@ -60,6 +60,7 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
                 .AddMeter("Platform.*")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing

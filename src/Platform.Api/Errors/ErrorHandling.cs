@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Platform.Api.Errors;
@@ -9,14 +10,16 @@ public static class ErrorHandling
         {
             var problem = context.ProblemDetails;
             problem.Extensions["traceId"] = ApiProblem.TraceId(context.HttpContext);
-            if (!problem.Extensions.ContainsKey("code"))
+            if (!problem.Extensions.TryGetValue("code", out var code))
             {
                 // Problems the framework raises itself (e.g. 400 from binding, 405, 415) get the nearest catalogue entry.
                 var error = CatalogueEntryFor(problem.Status ?? 500);
-                problem.Extensions["code"] = error.Code;
+                problem.Extensions["code"] = code = error.Code;
                 problem.Extensions["hint"] = error.Hint;
                 problem.Type ??= ApiProblem.DocsBase + error.DocsAnchor;
             }
+            // Every problem the api answers passes here once: the errors-by-category metric (bounded catalogue codes).
+            ErrorTelemetry.Record((problem.Status ?? 500) >= 500 ? ErrorTelemetry.Server : ErrorTelemetry.Client, code as string ?? "UNKNOWN");
             if (context.Exception is not null)
             {
                 // Never leak an exception message or a stack trace to a client.

@@ -46,6 +46,7 @@ public static class RateLimitHeaders
         var detail = decision is null
             ? null
             : string.Create(CultureInfo.InvariantCulture, $"Policy '{decision.Policy}' allows {decision.Limit} requests per {decision.WindowSeconds} s; retry in {retryAfter} s.");
+        RateLimitTelemetry.Rejected(decision?.Policy);
         await ApiProblem.WriteAsync(context, ErrorCatalog.RateLimited, detail);
     }
 }

@@ -8,6 +8,7 @@ using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Ingestion.Scheduling;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Ingestion;
 
@@ -20,6 +21,7 @@ public static class IngestionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
         services.AddPostgresMessaging();
         services.AddErrorLog();
+        services.AddOperationalGauges();
         services.TryAddSingleton<RunTrigger>();
         services.TryAddSingleton<RunQueries>();
         services.TryAddSingleton<FeedQueries>();

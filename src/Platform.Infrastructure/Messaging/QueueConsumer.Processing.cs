@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Messaging.Postgres;
 using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Messaging;
 
@@ -18,6 +19,8 @@ public sealed partial class QueueConsumer<THandler>
             return;
         }
         using var activity = StartProcessActivity(message);
+        // Every log line of the handler names its queue and message (the message id carries the run and partition).
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["Queue"] = _queueName, ["MessageId"] = message.MessageId });
         var started = Stopwatch.GetTimestamp();
         var outcome = await HandleAsync(message);
         var name = OutcomeName(outcome);
@@ -29,12 +32,16 @@ public sealed partial class QueueConsumer<THandler>
             return;
         }
         var settled = await SettleAsync(message, outcome);
-        if (settled && (outcome is MessageOutcome.Dead || (outcome is MessageOutcome.Retry && message.IsLastAttempt)))
+        var deadLettered = settled && (outcome is MessageOutcome.Dead || (outcome is MessageOutcome.Retry && message.IsLastAttempt));
+        var settledAs = settled && outcome is MessageOutcome.Retry && message.IsLastAttempt ? "dead_lettered" : name;
+        MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(settled ? settledAs : "lease_lost"));
+        if (deadLettered)
         {
             var reason = outcome is MessageOutcome.Dead dead ? dead.Reason : ((MessageOutcome.Retry)outcome).Reason;
             _errors.Record(_errorCategory, ErrorLogCodes.DeadLettered, $"Dead-lettered after {message.Attempt} attempt(s): {reason}", context: MessageContext(message));
+            ErrorTelemetry.Record(ErrorTelemetry.DeadLetter, _queueName);
+            activity?.SetStatus(ActivityStatusCode.Error, "dead-lettered");
         }
-        MessagingTelemetry.Settled.Add(1, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(settled ? name : "lease_lost"));
         if (!settled)
         {
             LogLeaseLost(_queueName, message.MessageId, message.Attempt);
@@ -80,6 +87,9 @@ public sealed partial class QueueConsumer<THandler>
         {
             LogHandlerFailed(e, _queueName, message.MessageId, message.Attempt);
             _errors.Record(_errorCategory, ErrorLogCodes.HandlerFailed, e, context: MessageContext(message));
+            ErrorTelemetry.Record(ErrorTelemetry.Handler, _queueName);
+            Activity.Current?.AddException(e);
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             return MessageOutcome.RetryLater($"{e.GetType().Name}: {e.Message}");
         }
     }

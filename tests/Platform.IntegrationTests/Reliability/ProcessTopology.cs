@@ -38,7 +38,8 @@ public sealed class ProcessTopology : IAsyncDisposable
     public RunQueries Runs { get; }
 
     public static async Task<ProcessTopology> StartAsync(
-        string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch, int consolidators = 1)
+        string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch, int consolidators = 1,
+        IReadOnlyDictionary<string, string>? workerSettings = null, string logPrefix = "worker")
     {
         DapperConventions.Apply();
         var dataSource = NpgsqlDataSource.Create(databaseConnectionString);
@@ -75,6 +76,10 @@ public sealed class ProcessTopology : IAsyncDisposable
             // At least one chain per consolidator process, so competing processes really share a run.
             ["Pipeline__ConsolidationChains"] = Math.Max(2, consolidators).ToString(),
         };
+        foreach (var (key, value) in workerSettings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
         // Worker name → role; extra consolidators are "consolidator2", "consolidator3", ….
         // The scheduler process also runs maintenance: a message whose handler was killed on every one of its attempts
         // is dead-lettered like any poison message, and the stalled-partition rescue is what recovers its work.
@@ -86,7 +91,7 @@ public sealed class ProcessTopology : IAsyncDisposable
         var workers = roles.ToDictionary(
             worker => worker.Key,
             worker => new ServiceProcess("Platform.Worker", FreePort.Next(),
-                new Dictionary<string, string>(environment) { ["Worker__Roles"] = worker.Value }, $"worker-{worker.Key}"));
+                new Dictionary<string, string>(environment) { ["Worker__Roles"] = worker.Value }, $"{logPrefix}-{worker.Key}"));
         await simulator.StartAsync();
         await Task.WhenAll(workers.Values.Select(w => w.StartAsync()));
         return new ProcessTopology(dataSource, simulator, workers, orgId, feedId);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Platform.Infrastructure.Feeds.Resilience;
 
 namespace Platform.Infrastructure.Feeds.Upstream;
 
@@ -19,9 +20,13 @@ public sealed class UpstreamTelemetry
     private readonly Counter<long> retries;
     private readonly Counter<long> circuitStateChanges;
 
-    public UpstreamTelemetry(IMeterFactory meterFactory)
+    public UpstreamTelemetry(IMeterFactory meterFactory, IUpstreamCircuitMonitor circuits)
     {
         var meter = meterFactory.Create(Name);
+        // Breakers per state, no feed ids as labels. Only feeds whose breaker changed state at least once are known here,
+        // so `closed` counts recovered breakers; `open` above zero is the signal.
+        meter.CreateObservableGauge<long>("platform.upstream.circuits", () => CircuitStates(circuits), "{circuit}",
+            "Feeds' upstream circuit breakers in this process, by state (closed, open, half_open).");
         requestDuration = meter.CreateHistogram<double>(
             "platform.upstream.request.duration", "s", "Duration of one upstream HTTP attempt, without the rate-limit wait.");
         rateLimitWait = meter.CreateHistogram<double>(
@@ -29,6 +34,14 @@ public sealed class UpstreamTelemetry
         retries = meter.CreateCounter<long>("platform.upstream.retries", "{retry}", "Upstream attempts repeated after a transient failure.");
         circuitStateChanges = meter.CreateCounter<long>(
             "platform.upstream.circuit.state_changes", "{change}", "Transitions of a feed's upstream circuit breaker.");
+    }
+
+    private static IEnumerable<Measurement<long>> CircuitStates(IUpstreamCircuitMonitor circuits)
+    {
+        var states = circuits.Snapshot().Values.GroupBy(s => s.State).ToDictionary(g => g.Key, g => (long)g.Count());
+        yield return new(states.GetValueOrDefault(UpstreamCircuitState.Closed), new KeyValuePair<string, object?>("state", "closed"));
+        yield return new(states.GetValueOrDefault(UpstreamCircuitState.Open), new KeyValuePair<string, object?>("state", "open"));
+        yield return new(states.GetValueOrDefault(UpstreamCircuitState.HalfOpen), new KeyValuePair<string, object?>("state", "half_open"));
     }
 
     internal void RecordRequest(in UpstreamCall call, TimeSpan duration, string outcome) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Domain.Pricing;
@@ -80,6 +81,7 @@ public sealed partial class ConsolidationHandler(
 
     private async Task StepAsync(NpgsqlConnection connection, ConsolidateMessage step, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The catalog grows from empty during a first load, so a plan cached early (auto-prepared statements switch to
         // a generic plan) would keep treating diamonds as tiny and read the feed's whole catalog for every chunk.
@@ -90,7 +92,13 @@ public sealed partial class ConsolidationHandler(
         {
             return;
         }
-        var claimed = await ClaimAsync(connection, transaction, run, cancellationToken);
+        List<RawRow> claimed;
+        using (var span = PipelineTelemetry.Start("consolidation claim", run.Id))
+        {
+            claimed = await ClaimAsync(connection, transaction, run, cancellationToken);
+            span?.SetTag("platform.items.count", claimed.Count);
+            span?.SetTag("platform.consolidation.chain", step.Chain);
+        }
         if (claimed.Count == 0)
         {
             // Finishing needs the exclusive lock; upgrading the shared one could deadlock with another chain doing the same.
@@ -115,8 +123,9 @@ public sealed partial class ConsolidationHandler(
         var next = step.Next();
         await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestConsolidate, next.MessageId, PipelineJson.Serialize(next))], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        PipelineTelemetry.ItemsConsolidated.Add(done, new KeyValuePair<string, object?>("outcome", "done"));
-        PipelineTelemetry.ItemsConsolidated.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
+        PipelineTelemetry.ItemsConsolidated.Add(done, PipelineTelemetry.Tag("outcome", "done"));
+        PipelineTelemetry.ItemsConsolidated.Add(failed, PipelineTelemetry.Tag("outcome", "failed"));
+        PipelineTelemetry.ConsolidationStepDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private async Task<List<RawRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken) =>
@@ -148,6 +157,7 @@ public sealed partial class ConsolidationHandler(
         {
             return;
         }
+        var duration = 0.0;
         var remaining = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
             SELECT EXISTS (SELECT 1 FROM consolidation_backlog WHERE feed_id = @FeedId AND org_id = @OrgId AND failed_at IS NULL)
             """, new { run.FeedId, run.OrgId }, transaction, cancellationToken: cancellationToken));
@@ -158,11 +168,14 @@ public sealed partial class ConsolidationHandler(
         }
         else
         {
-            await CompleteRunAsync(connection, transaction, run, cancellationToken);
+            duration = await CompleteRunAsync(connection, transaction, run, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         if (!remaining)
         {
+            var runType = PipelineTelemetry.Tag("run_type", run.RunType);
+            PipelineTelemetry.RunsFinished.Add(1, runType, PipelineTelemetry.Tag("status", "completed"));
+            PipelineTelemetry.RunDuration.Record(duration, runType);
             LogCompleted(run.Id);
         }
     }
@@ -190,9 +203,14 @@ public sealed partial class ConsolidationHandler(
             }
         }
         var chunk = options.Value.UpsertChunkSize;
-        for (var start = 0; start < rows.Count; start += chunk)
+        using (var span = PipelineTelemetry.Start("catalog upsert", run.Id))
         {
-            await CatalogWriter.UpsertAsync(connection, transaction, run.OrgId, run.FeedId, run.Id, rows.GetRange(start, Math.Min(chunk, rows.Count - start)), cancellationToken);
+            span?.SetTag("platform.items.count", rows.Count);
+            span?.SetTag("platform.items.failed", failedIds.Count);
+            for (var start = 0; start < rows.Count; start += chunk)
+            {
+                await CatalogWriter.UpsertAsync(connection, transaction, run.OrgId, run.FeedId, run.Id, rows.GetRange(start, Math.Min(chunk, rows.Count - start)), cancellationToken);
+            }
         }
         if (failedIds.Count > 0)
         {
@@ -205,7 +223,8 @@ public sealed partial class ConsolidationHandler(
         return (rows.Count, failedIds.Count);
     }
 
-    private async Task CompleteRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken)
+    /// <summary>Completes the run; returns its duration in seconds (creation to completion) for the run-duration metric.</summary>
+    private async Task<double> CompleteRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken)
     {
         var counts = await RunStore.CountPartitionsAsync(connection, transaction, run.Id, cancellationToken);
         if (run.IsFull && counts.AllCompleted)
@@ -241,6 +260,9 @@ public sealed partial class ConsolidationHandler(
             """, new { run.OrgId, run.FeedId, run.Id, run.UpdatedTo }, transaction, cancellationToken: cancellationToken));
         // The run's slot goes to the oldest queued run in this same commit (ADR 0024).
         await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, run.OrgId, cancellationToken);
+        return await connection.ExecuteScalarAsync<double>(new CommandDefinition(
+            "SELECT extract(epoch FROM completed_at - created_at)::float8 FROM pipeline_runs WHERE id = @Id",
+            new { run.Id }, transaction, cancellationToken: cancellationToken));
     }
 
     private sealed class RawRow

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Telemetry;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Messaging;
@@ -32,6 +34,7 @@ public sealed partial class PageHandler(
         // Duplicates and out-of-order pages are skipped before the supplier is asked; the compare-and-set below has the last word.
         if (context is null || !context.State.Accepts(page))
         {
+            Skipped(context is null || !context.State.IsActive ? "inactive" : "duplicate");
             return MessageOutcome.Complete;
         }
         var (state, feed) = context;
@@ -64,11 +67,17 @@ public sealed partial class PageHandler(
                 """, new { page.RunId, page.OrgId, page.PartitionId, page.Offset, nextOffset, hasMore }, transaction, cancellationToken: cancellationToken));
             if (advanced == 0)
             {
+                Skipped("duplicate");
                 return MessageOutcome.Complete;
             }
             if (fetched.Items.Count > 0)
             {
-                await RawItemWriter.UpsertAsync(connection, transaction, page.OrgId, page.FeedId, page.RunId, state.RunType == "full", fetched.Items, cancellationToken);
+                using var upsert = PipelineTelemetry.Start("raw upsert", page.RunId);
+                upsert?.SetTag("platform.partition.id", page.PartitionId);
+                upsert?.SetTag("platform.page.offset", page.Offset);
+                upsert?.SetTag("platform.items.count", fetched.Items.Count);
+                var queued = await RawItemWriter.UpsertAsync(connection, transaction, page.OrgId, page.FeedId, page.RunId, state.RunType == "full", fetched.Items, cancellationToken);
+                upsert?.SetTag("platform.items.changed", queued);
             }
             if (hasMore)
             {
@@ -81,7 +90,7 @@ public sealed partial class PageHandler(
             }
             await transaction.CommitAsync(cancellationToken);
         }
-        PipelineTelemetry.ItemsFetched.Add(fetched.Items.Count);
+        PipelineTelemetry.ItemsIngested.Add(fetched.Items.Count);
         PipelineTelemetry.PagesProcessed.Add(1);
         return MessageOutcome.Complete;
     }
@@ -138,12 +147,14 @@ public sealed partial class PageHandler(
             await EnqueueConsolidationIfLastAsync(connection, transaction, page, CancellationToken.None);
         }
         await transaction.CommitAsync(CancellationToken.None);
-        PipelineTelemetry.PagesFailed.Add(1);
+        PipelineTelemetry.PagesFailed.Add(1, PipelineTelemetry.Tag("outcome", attempts is { } n && n < settings.MaxPartitionAttempts ? "retried" : "partition_failed"));
+        ErrorTelemetry.Record(ErrorTelemetry.Upstream, "page_failed");
         errors.Record(ErrorCategories.Page, ErrorLogCodes.PageFetchFailed, error, page.OrgId, new Dictionary<string, object?>
         {
             ["runId"] = page.RunId, ["feedId"] = page.FeedId, ["partitionId"] = page.PartitionId, ["offset"] = page.Offset,
-            ["attempts"] = attempts ?? 0, ["partitionFailed"] = attempts is not { } n || n >= settings.MaxPartitionAttempts,
+            ["attempts"] = attempts ?? 0, ["partitionFailed"] = attempts is not { } failed || failed >= settings.MaxPartitionAttempts,
         });
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
         LogPageFailed(error, page.RunId, page.PartitionId, page.Offset, attempts ?? 0);
     }
 
@@ -163,6 +174,8 @@ public sealed partial class PageHandler(
         return rows.FirstOrDefault();
     }
 
+    private static void Skipped(string reason) => PipelineTelemetry.PagesSkipped.Add(1, PipelineTelemetry.Tag("reason", reason));
+
     private sealed record PageContext(PartitionState State, FeedDefinition Feed);
 
     private sealed class PartitionState
@@ -173,7 +186,9 @@ public sealed partial class PageHandler(
         public string Phase { get; init; } = "";
         public string RunType { get; init; } = "";
 
-        public bool Accepts(PageMessage page) => Phase == "running" && !Completed && !Failed && NextOffset == page.Offset;
+        public bool IsActive => Phase == "running" && !Completed && !Failed;
+
+        public bool Accepts(PageMessage page) => IsActive && NextOffset == page.Offset;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: partition {PartitionId} completed ({Completed}/{Total})")]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Platform.Infrastructure.Messaging;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
@@ -64,16 +65,37 @@ public static class RunCapacity
         {
             return usage;
         }
-        var started = (await connection.QueryAsync<Guid>(new CommandDefinition("""
+        var started = (await connection.QueryAsync<(Guid Id, string? TraceId)>(new CommandDefinition("""
             UPDATE pipeline_runs r SET phase = 'scanning'
             FROM (SELECT id FROM pipeline_runs WHERE org_id = @orgId AND phase = 'queued'
                   ORDER BY created_at, id LIMIT @free FOR UPDATE SKIP LOCKED) next
             WHERE r.id = next.id
-            RETURNING r.id
+            RETURNING r.id, r.trace_id
             """, new { orgId, free = usage.FreeRunningSlots }, transaction, cancellationToken: cancellationToken))).ToList();
-        var scans = started.Select(runId => ScanOf(runId, orgId)).ToList();
-        await publisher.PublishAsync(transaction, scans, cancellationToken);
+        foreach (var (runId, traceId) in started)
+        {
+            // The promotion happens in whichever run freed the slot; the scan belongs to the promoted run's own trace.
+            using var span = StartInRunTrace(runId, traceId);
+            await publisher.PublishAsync(transaction, [ScanOf(runId, orgId)], cancellationToken);
+        }
         return usage with { Running = usage.Running + started.Count, Queued = usage.Queued - started.Count };
+    }
+
+    /// <summary>
+    /// A span in the trace the run was created in (its stored trace id), linked to the current one. Its parent is a
+    /// fresh span id that exists nowhere: only the trace id is stored on the run, and that is what groups a run's spans.
+    /// </summary>
+    private static Activity? StartInRunTrace(Guid runId, string? traceId)
+    {
+        if (traceId is not { Length: 32 } || !traceId.All(char.IsAsciiHexDigitLower))
+        {
+            return PipelineTelemetry.Start("start queued run", runId);
+        }
+        var parent = new ActivityContext(ActivityTraceId.CreateFromString(traceId), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        var links = Activity.Current is { } current ? [new ActivityLink(current.Context)] : (ActivityLink[]?)null;
+        var span = PipelineTelemetry.Source.StartActivity("start queued run", ActivityKind.Internal, parent, links: links);
+        span?.SetTag("platform.run.id", runId.ToString());
+        return span;
     }
 
     /// <summary>The message that turns a run in <c>scanning</c> into work (one per run: its id is the run's).</summary>

@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
 
@@ -69,16 +70,26 @@ public static class RunStore
     public static async Task<bool> FailAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IMessagePublisher publisher, Guid runId, string error, CancellationToken cancellationToken)
     {
-        var orgId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition("""
+        var failed = await connection.QuerySingleOrDefaultAsync<FailedRun>(new CommandDefinition("""
             UPDATE pipeline_runs SET phase = 'failed', error = @error, completed_at = now()
             WHERE id = @runId AND phase IN ('queued', 'scanning', 'running', 'consolidating')
-            RETURNING org_id
+            RETURNING org_id AS "OrgId", run_type AS "RunType"
             """, new { runId, error = error.Length > 1000 ? error[..1000] : error }, transaction, cancellationToken: cancellationToken));
-        if (orgId is null)
+        if (failed is not { } run)
         {
             return false;
         }
-        await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, orgId.Value, cancellationToken);
+        await RunCapacity.StartQueuedRunsAsync(connection, transaction, publisher, run.OrgId, cancellationToken);
+        // Counted as the failure is written: every caller commits right after, and a rolled-back failure is retried.
+        PipelineTelemetry.RunsFinished.Add(1, PipelineTelemetry.Tag("run_type", run.RunType), PipelineTelemetry.Tag("status", "failed"));
+        ErrorTelemetry.Record(ErrorTelemetry.Run, "run_failed");
+        System.Diagnostics.Activity.Current?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "run failed");
         return true;
+    }
+
+    private sealed class FailedRun
+    {
+        public Guid OrgId { get; init; }
+        public string RunType { get; init; } = "";
     }
 }

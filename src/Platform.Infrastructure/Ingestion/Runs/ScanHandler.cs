@@ -54,9 +54,17 @@ public sealed partial class ScanHandler(
             Task<long> Count(PriceRange range, CancellationToken ct) =>
                 adapter.CountAsync(new FeedQuery(range.Min, range.Max, run.UpdatedFrom, run.UpdatedTo), ct);
             var cached = snapshot is null ? null : JsonSerializer.Deserialize<HeatmapResult>(snapshot);
-            result = cached is { Partitions.Count: > 0 }
-                ? await scanner.RecountAsync(cached.Partitions, Count, cancellationToken)
-                : await scanner.ScanAsync(Count, cancellationToken);
+            using (var span = PipelineTelemetry.Start("heatmap scan", run.Id))
+            {
+                span?.SetTag("platform.heatmap.mode", cached is { Partitions.Count: > 0 } ? "recount" : "scan");
+                result = cached is { Partitions.Count: > 0 }
+                    ? await scanner.RecountAsync(cached.Partitions, Count, cancellationToken)
+                    : await scanner.ScanAsync(Count, cancellationToken);
+                span?.SetTag("platform.items.count", result.TotalRecords);
+                span?.SetTag("platform.partitions.count", result.Partitions.Count);
+                span?.SetTag("platform.heatmap.api_calls", result.Stats.ApiCalls);
+            }
+            PipelineTelemetry.HeatmapApiCalls.Record(result.Stats.ApiCalls, PipelineTelemetry.Tag("run_type", run.IsFull ? "full" : "incremental"));
             LogScanned(run.Id, result.TotalRecords, result.Partitions.Count, result.Stats.ApiCalls);
             await CreatePartitionsAsync(run, feed, adapter, result, cancellationToken);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cronos;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -70,7 +71,11 @@ public sealed partial class FeedScheduler(
             {
                 continue;
             }
+            // A root span per scheduled run, so the run gets its own trace (its id is stored on the run) like an api start.
+            using var span = PipelineTelemetry.Source.StartActivity("scheduled run", ActivityKind.Internal, parentContext: default);
+            span?.SetTag("platform.feed.id", feed.Id.ToString());
             var result = await trigger.StartAsync(feed.OrgId, feed.Id, null, "schedule", cancellationToken);
+            span?.SetTag("platform.run.id", result.RunId?.ToString());
             if (result.Outcome is RunTriggerOutcome.Started or RunTriggerOutcome.Queued)
             {
                 started++;

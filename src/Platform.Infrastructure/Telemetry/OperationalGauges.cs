@@ -1,0 +1,115 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Infrastructure.Ingestion;
+using Platform.Infrastructure.Messaging;
+
+namespace Platform.Infrastructure.Telemetry;
+
+/// <summary>
+/// Database-wide gauges: per queue its depth (ready, in flight, scheduled), the age of its oldest ready message and its
+/// dead letters (meter <c>Platform.Messaging</c>), and the runs holding capacity by phase (meter <c>Platform.Pipeline</c>).
+/// One sample every <see cref="TelemetryOptions.GaugeRefreshSeconds"/> in the background, two cheap grouped queries in one
+/// round trip; the observable instruments report the last sample. Known queues report zeros, so their series exist
+/// before the first message.
+/// </summary>
+public sealed partial class OperationalGauges : BackgroundService
+{
+    private static readonly string[] KnownQueues = [QueueNames.IngestScan, QueueNames.IngestPage, QueueNames.IngestConsolidate];
+    private static readonly string[] ActivePhases = ["queued", "scanning", "running", "consolidating"];
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeSpan _interval;
+    private readonly ILogger<OperationalGauges> _logger;
+    private volatile Sample _last = Sample.Empty;
+
+    public OperationalGauges(NpgsqlDataSource dataSource, IMeterFactory meters, IOptions<TelemetryOptions> options, ILogger<OperationalGauges> logger)
+    {
+        _dataSource = dataSource;
+        _interval = TimeSpan.FromSeconds(options.Value.GaugeRefreshSeconds);
+        _logger = logger;
+        var messaging = meters.Create(MessagingTelemetry.Name);
+        messaging.CreateObservableGauge<long>("platform.messaging.queue.depth", () => _last.Depth, "{message}",
+            "Messages in a queue, by queue and state (ready, in_flight, scheduled).");
+        messaging.CreateObservableGauge<double>("platform.messaging.queue.oldest_age", () => _last.OldestAge, "s",
+            "How long the oldest ready message of a queue has been waiting for a consumer (0 when none waits).");
+        messaging.CreateObservableGauge<long>("platform.messaging.dead_letters", () => _last.DeadLetters, "{message}",
+            "Dead letters not yet replayed, by queue.");
+        var pipeline = meters.Create(PipelineTelemetry.Name);
+        pipeline.CreateObservableGauge<long>("platform.pipeline.runs.active", () => _last.ActiveRuns, "{run}",
+            "Runs holding capacity across all organizations, by phase (queued, scanning, running, consolidating).");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_interval);
+        do
+        {
+            try
+            {
+                _last = await SampleAsync(stoppingToken);
+            }
+            catch (Exception e) when ((e is NpgsqlException or TimeoutException) && !stoppingToken.IsCancellationRequested)
+            {
+                // The gauges keep their last values; readiness reports the database itself.
+                LogSampleFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<Sample> SampleAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
+            SELECT queue AS "Queue",
+                   count(*) FILTER (WHERE visible_at <= now())::bigint AS "Ready",
+                   count(*) FILTER (WHERE visible_at > now() AND claimed_by IS NOT NULL)::bigint AS "InFlight",
+                   count(*) FILTER (WHERE visible_at > now() AND claimed_by IS NULL)::bigint AS "Scheduled",
+                   COALESCE(extract(epoch FROM now() - min(visible_at) FILTER (WHERE visible_at <= now())), 0)::float8 AS "OldestAge"
+            FROM queue_messages GROUP BY queue;
+            SELECT queue AS "Queue", count(*)::bigint AS "Count" FROM dead_letters WHERE replayed_at IS NULL GROUP BY queue;
+            SELECT phase AS "Phase", count(*)::bigint AS "Count" FROM pipeline_runs
+            WHERE phase IN ('queued', 'scanning', 'running', 'consolidating') GROUP BY phase;
+            """, cancellationToken: cancellationToken));
+        var queues = (await results.ReadAsync<QueueRow>()).ToDictionary(q => q.Queue);
+        var dead = (await results.ReadAsync<(string Queue, long Count)>()).ToDictionary(d => d.Queue, d => d.Count);
+        var runs = (await results.ReadAsync<(string Phase, long Count)>()).ToDictionary(r => r.Phase, r => r.Count);
+        var names = KnownQueues.Union(queues.Keys).Union(dead.Keys).ToList();
+
+        var depth = new List<Measurement<long>>();
+        var oldest = new List<Measurement<double>>();
+        foreach (var name in names)
+        {
+            var row = queues.GetValueOrDefault(name) ?? new QueueRow { Queue = name };
+            var queue = MessagingTelemetry.Queue(name);
+            depth.Add(new(row.Ready, queue, new("state", "ready")));
+            depth.Add(new(row.InFlight, queue, new("state", "in_flight")));
+            depth.Add(new(row.Scheduled, queue, new("state", "scheduled")));
+            oldest.Add(new(row.OldestAge, queue));
+        }
+        return new Sample(
+            depth, oldest,
+            names.Select(name => new Measurement<long>(dead.GetValueOrDefault(name), MessagingTelemetry.Queue(name))).ToList(),
+            ActivePhases.Select(phase => new Measurement<long>(runs.GetValueOrDefault(phase), new KeyValuePair<string, object?>("phase", phase))).ToList());
+    }
+
+    private sealed record Sample(
+        IReadOnlyList<Measurement<long>> Depth, IReadOnlyList<Measurement<double>> OldestAge,
+        IReadOnlyList<Measurement<long>> DeadLetters, IReadOnlyList<Measurement<long>> ActiveRuns)
+    {
+        public static readonly Sample Empty = new([], [], [], []);
+    }
+
+    private sealed class QueueRow
+    {
+        public string Queue { get; init; } = "";
+        public long Ready { get; init; }
+        public long InFlight { get; init; }
+        public long Scheduled { get; init; }
+        public double OldestAge { get; init; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the queue and run gauges failed; they keep their last values")]
+    private partial void LogSampleFailed(Exception exception);
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.Infrastructure.Telemetry;
+
+public static class TelemetryExtensions
+{
+    /// <summary>The queue and run gauges (once per process, however many roles ask for them).</summary>
+    public static IServiceCollection AddOperationalGauges(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(OperationalGauges)))
+        {
+            return services;
+        }
+        services.AddMetrics(); // IMeterFactory (hosts have it already; bare service collections in tests do not)
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OperationalGauges>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OperationalGauges>());
+        return services;
+    }
+}
