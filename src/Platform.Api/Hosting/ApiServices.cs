@@ -4,6 +4,7 @@ using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
 using Platform.Api.Security;
+using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Catalog;
 using Platform.Infrastructure.Database;
 using Platform.Infrastructure.Ingestion;
@@ -21,6 +22,7 @@ public static class ApiServices
         builder.Services.AddCatalogReads();
         builder.Services.AddReservations();
         builder.Services.AddCursorSigning();
+        builder.Services.AddAlertingCore();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();

@@ -84,9 +84,12 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition ApiKeyLimitReached = new("API_KEY_LIMIT_REACHED", 409, "Too many API keys",
         "Revoke keys you no longer use (DELETE /api/v1/api-keys/{id}); 'detail' gives the limit.");
 
+    public static readonly ErrorDefinition AlertLimitReached = new("ALERT_LIMIT_REACHED", 409, "Too many alert channels or rules",
+        "Delete channels or rules you no longer use (DELETE /api/v1/alerts/channels/{id} or …/rules/{id}); 'detail' gives the limit.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
          RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
          DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex,
-         ApiKeyInactive, ApiKeyLimitReached];
+         ApiKeyInactive, ApiKeyLimitReached, AlertLimitReached];
 }
