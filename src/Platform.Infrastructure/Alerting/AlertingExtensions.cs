@@ -32,6 +32,7 @@ public static class AlertingExtensions
     public static IServiceCollection AddAlertMonitoring(this IServiceCollection services)
     {
         services.AddAlertingCore();
+        services.TryAddSingleton<WorkerHeartbeats>();
         services.TryAddSingleton<QueueHealthProbe>();
         services.TryAddSingleton<PipelineHealthProbe>();
         services.TryAddSingleton<AlertEvaluator>();

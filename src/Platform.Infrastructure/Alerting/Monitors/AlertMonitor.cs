@@ -29,8 +29,9 @@ public sealed partial class AlertMonitor(
                     await RunOnceAsync(stoppingToken);
                 }
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Watching must never stop the worker (a failed BackgroundService stops its host): log and try again next tick.
                 LogFailed(e);
             }
         }
@@ -53,6 +54,6 @@ public sealed partial class AlertMonitor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerting: {Conditions} conditions hold; {Fired} episodes fired, {Reminded} reminded, {Resolved} resolved; {Notifications} notifications queued")]
     private partial void LogReport(int conditions, int fired, int reminded, int resolved, int notifications);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert evaluation failed; retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert evaluation failed; retrying at the next interval")]
     private partial void LogFailed(Exception exception);
 }

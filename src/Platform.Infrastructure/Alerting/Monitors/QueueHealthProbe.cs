@@ -10,7 +10,7 @@ namespace Platform.Infrastructure.Alerting.Monitors;
 /// waiting while none is processed, and too many failing partitions. Read from the transport and run tables, so it
 /// sees every process's work whichever process asks.
 /// </summary>
-public sealed class QueueHealthProbe(NpgsqlDataSource dataSource, IOptions<AlertingOptions> options)
+public sealed class QueueHealthProbe(NpgsqlDataSource dataSource, WorkerHeartbeats heartbeats, IOptions<AlertingOptions> options)
 {
     public async Task<IReadOnlyList<AlertSignal>> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed class QueueHealthProbe(NpgsqlDataSource dataSource, IOptions<Alert
     /// Pages ready for at least the window, and no partition advanced by a page within it: nobody is consuming
     /// (workers stopped, crashed or stuck). <c>last_page_at</c> moves only when a page commits.
     /// </summary>
-    private static async Task<IEnumerable<AlertSignal>> NoProgressAsync(NpgsqlConnection connection, AlertingOptions settings, CancellationToken cancellationToken)
+    private async Task<IEnumerable<AlertSignal>> NoProgressAsync(NpgsqlConnection connection, AlertingOptions settings, CancellationToken cancellationToken)
     {
         var (waiting, lastPageAt, progressed) = await connection.QuerySingleAsync<(int, DateTimeOffset?, bool)>(new CommandDefinition("""
             SELECT (SELECT count(*) FROM queue_messages WHERE queue = @queue AND visible_at <= now() - make_interval(secs => @seconds))::int,
@@ -60,9 +60,11 @@ public sealed class QueueHealthProbe(NpgsqlDataSource dataSource, IOptions<Alert
             return [];
         }
         var last = lastPageAt is { } at ? $"the last page was processed at {at:u}" : "no page was processed yet";
+        var workers = await heartbeats.CountLiveAsync("ingest");
+        var seen = workers is { } live ? $" {live} ingest workers send heartbeats." : "";
         return [new AlertSignal(AlertKinds.NoProgress, QueueNames.IngestPage, null,
-            $"{waiting} pages have waited over {settings.NoProgressSeconds} s and {last}: no ingest worker is making progress.",
-            new Dictionary<string, object?> { ["queue"] = QueueNames.IngestPage, ["waitingPages"] = waiting, ["lastPageAt"] = lastPageAt })];
+            $"{waiting} pages have waited over {settings.NoProgressSeconds} s and {last}: no ingest worker is making progress.{seen}",
+            new Dictionary<string, object?> { ["queue"] = QueueNames.IngestPage, ["waitingPages"] = waiting, ["lastPageAt"] = lastPageAt, ["liveIngestWorkers"] = workers })];
     }
 
     /// <summary>

@@ -24,8 +24,9 @@ public sealed partial class UpstreamCircuitReporter(
             {
                 await ReportAsync(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Watching must never stop the worker (a failed BackgroundService stops its host): log and try again next tick.
                 LogFailed(e);
             }
         }
@@ -57,6 +58,6 @@ public sealed partial class UpstreamCircuitReporter(
             """, new { instance = Instance, feeds, states, changed }, cancellationToken: cancellationToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting upstream circuit states failed; retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reporting upstream circuit states failed; retrying at the next interval")]
     private partial void LogFailed(Exception exception);
 }
