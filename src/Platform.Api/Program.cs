@@ -1,6 +1,7 @@
 using Platform.Api.ApiReference;
 using Platform.Api.Apis;
 using Platform.Api.Apis.Admin;
+using Platform.Api.Apis.Alerts;
 using Platform.Api.Apis.Analytics;
 using Platform.Api.Apis.ApiKeys;
 using Platform.Api.Apis.AuditLog;
@@ -52,6 +53,7 @@ app.MapExportsApi();
 app.MapAnalyticsApi();
 app.MapApiKeysApi();
 app.MapAuditLogApi();
+app.MapAlertsApi();
 app.MapGraphQlApi();
 
 await app.RunAsync();

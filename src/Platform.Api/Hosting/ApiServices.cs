@@ -4,6 +4,7 @@ using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
 using Platform.Api.Security;
+using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Catalog;
 using Platform.Infrastructure.Database;
 using Platform.Domain.Tenancy;
@@ -28,6 +29,7 @@ public static class ApiServices
         builder.Services.AddAdminViews();
         builder.Services.AddCursorSigning();
         builder.Services.AddSingleton<Apis.Feeds.FeedValidation>();
+        builder.Services.AddAlertingCore();
         builder.Services.AddHostedService<MigrateOnStartup>();
 
         builder.Services.AddPlatformErrors();

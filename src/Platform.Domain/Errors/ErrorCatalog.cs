@@ -90,9 +90,12 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition FeedNameTaken = new("FEED_NAME_TAKEN", 409, "Another feed of the organization has this name",
         "Choose another name; feed names are unique within an organization.");
 
+    public static readonly ErrorDefinition AlertLimitReached = new("ALERT_LIMIT_REACHED", 409, "Too many alert channels or rules",
+        "Delete channels or rules you no longer use (DELETE /api/v1/alerts/channels/{id} or …/rules/{id}); 'detail' gives the limit.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
          RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
          DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex,
-         ApiKeyInactive, ApiKeyLimitReached, FeedLimitReached, FeedNameTaken];
+         ApiKeyInactive, ApiKeyLimitReached, FeedLimitReached, FeedNameTaken, AlertLimitReached];
 }

@@ -12,7 +12,8 @@ public sealed partial class WorkerHeartbeat(
     IConnectionMultiplexer redis, ActiveWorkerRoles roles, TimeProvider time, IOptions<HeartbeatOptions> options, ILogger<WorkerHeartbeat> logger)
     : BackgroundService
 {
-    public const string KeyPrefix = "platform:workers:";
+    /// <summary>Shared with the alert monitor, which counts live workers per role.</summary>
+    public const string KeyPrefix = Platform.Infrastructure.Alerting.Monitors.WorkerHeartbeats.KeyPrefix;
 
     public static string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 

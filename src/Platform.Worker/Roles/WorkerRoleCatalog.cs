@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Feeds;
 using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Operations.ErrorLog;
@@ -14,13 +15,14 @@ public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostAp
     public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>
     {
         // Cron triggers (one leader) and the heatmap scans of new runs.
-        ["scheduler"] = builder => builder.Services.AddFeedAdapters().AddScheduler(),
+        ["scheduler"] = builder => builder.Services.AddFeedAdapters().AddScheduler().AddUpstreamCircuitReports(),
         // One supplier page per message.
-        ["ingest"] = builder => builder.Services.AddFeedAdapters().AddPageConsumer(),
+        ["ingest"] = builder => builder.Services.AddFeedAdapters().AddPageConsumer().AddUpstreamCircuitReports(),
         // Raw rows into the priced catalog.
         ["consolidator"] = builder => builder.Services.AddFeedAdapters().AddConsolidationConsumer(),
-        // Stalled partitions, lost consolidations and scans (one leader).
-        ["maintenance"] = builder => builder.Services.AddPipelineMaintenance().AddErrorLogPruning(),
+        // Stalled partitions, lost consolidations and scans, and the health monitors with their alerts (one leader each);
+        // error-log pruning in every maintenance process.
+        ["maintenance"] = builder => builder.Services.AddPipelineMaintenance().AddAlertMonitoring().AddErrorLogPruning(),
     });
 
     public IReadOnlyCollection<string> Names => [.. roles.Keys];

@@ -31,6 +31,7 @@ public sealed class ScopeMatrixTests(PlatformServers servers)
         (Scopes.PipelineAdmin, HttpMethod.Get, "/api/v1/feeds", () => null),
         (Scopes.Admin, HttpMethod.Get, "/api/v1/api-keys", () => null),
         (Scopes.Admin, HttpMethod.Get, "/api/v1/audit-log", () => null),
+        (Scopes.Admin, HttpMethod.Get, "/api/v1/alerts/rules", () => null),
         (null, HttpMethod.Get, "/api/v1/organization", () => null),
     ];
 

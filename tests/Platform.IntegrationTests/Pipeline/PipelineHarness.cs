@@ -18,9 +18,11 @@ namespace Platform.IntegrationTests.Pipeline;
 public sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly WorkerFactory _worker;
+    private readonly string _redis;
 
-    private PipelineHarness(TestDatabase database, SimulatorServer simulator, WorkerFactory worker, Guid orgId, Guid feedId)
+    private PipelineHarness(TestDatabase database, SimulatorServer simulator, WorkerFactory worker, Guid orgId, Guid feedId, string redis)
     {
+        _redis = redis;
         Database = database;
         Simulator = simulator;
         _worker = worker;
@@ -56,7 +58,18 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
         var worker = new WorkerFactory(database.ConnectionString, servers.Redis.ConnectionString, simulator, settings, services);
         _ = worker.Services; // start the host: consumers begin polling
-        return new PipelineHarness(database, simulator, worker, orgId, feedId);
+        return new PipelineHarness(database, simulator, worker, orgId, feedId, servers.Redis.ConnectionString);
+    }
+
+    /// <summary>
+    /// Starts another worker host on the same database and simulator, e.g. <c>Worker:Roles</c> = <c>ingest</c> when the
+    /// harness's own worker runs without it; disposing it stops that worker.
+    /// </summary>
+    public IAsyncDisposable StartWorker(IReadOnlyDictionary<string, string?> settings)
+    {
+        var worker = new WorkerFactory(Database.ConnectionString, _redis, Simulator, settings, null);
+        _ = worker.Services;
+        return worker;
     }
 
     public async Task<Guid> StartRunAsync(RunType? type = null)

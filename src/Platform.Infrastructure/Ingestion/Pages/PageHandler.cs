@@ -60,7 +60,7 @@ public sealed partial class PageHandler(
             // offset is no longer next (a duplicate that won a race, a rescued copy) changes nothing and is skipped.
             var advanced = await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE run_partitions p
-                SET next_offset = @nextOffset, completed = NOT @hasMore, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now()
+                SET next_offset = @nextOffset, completed = NOT @hasMore, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now(), last_page_at = now()
                 FROM pipeline_runs r
                 WHERE p.run_id = @RunId AND p.partition_id = @PartitionId AND p.next_offset = @Offset AND NOT p.completed AND NOT p.failed
                   AND r.id = p.run_id AND r.org_id = @OrgId AND r.phase = 'running'
