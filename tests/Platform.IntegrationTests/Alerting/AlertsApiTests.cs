@@ -36,6 +36,9 @@ public sealed class AlertsApiTests(PlatformServers servers)
         body.GetProperty("summary").GetString()!.ShouldContain("reachable");
         var channel = (await a.GetFromJsonAsync<JsonElement>("/api/v1/alerts/channels", Ct)).GetProperty("items")[0];
         channel.GetProperty("lastDeliveredAt").ValueKind.ShouldBe(JsonValueKind.String);
+        await using var connection = await api.Database.OpenConnectionAsync(Ct);
+        var stored = await connection.ExecuteScalarAsync<byte[]>("SELECT secret FROM alert_channels WHERE id = @id", new { id });
+        System.Text.Encoding.UTF8.GetString(stored!).ShouldNotContain("secret-token", customMessage: "the URL is encrypted at rest");
     }
 
     [Fact]

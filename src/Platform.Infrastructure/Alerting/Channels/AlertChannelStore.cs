@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Platform.Infrastructure.Security;
 
 namespace Platform.Infrastructure.Alerting.Channels;
 
 /// <summary>
 /// Channels of one owner: an organization, or the platform (<c>orgId</c> null). Every statement filters by owner,
-/// so another owner's ids read as missing.
+/// so another owner's ids read as missing. The channel's secret is stored encrypted (<see cref="SecretProtector"/>) and
+/// decrypted only when a channel is read on the server.
 /// </summary>
-public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
+public sealed class AlertChannelStore(NpgsqlDataSource dataSource, SecretProtector secrets)
 {
     private const string Columns = """
         id AS "Id", org_id AS "OrgId", name AS "Name", kind AS "Kind", config::text AS "Config", secret AS "Secret", created_at AS "CreatedAt",
@@ -25,13 +27,17 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
         {
             return null;
         }
+        var id = Guid.CreateVersion7();
         var row = await connection.QuerySingleAsync<Row>(new CommandDefinition($"""
             INSERT INTO alert_channels (id, org_id, name, kind, config, secret) VALUES (@id, @orgId, @name, @kind, @config::jsonb, @secret)
             RETURNING {Columns}
-            """, new { id = Guid.CreateVersion7(), orgId, name, kind, config = email is null ? "{}" : JsonSerializer.Serialize(email, EmailSettings.Json), secret },
-            transaction, cancellationToken: cancellationToken));
+            """, new
+            {
+                id, orgId, name, kind, config = email is null ? "{}" : JsonSerializer.Serialize(email, EmailSettings.Json),
+                secret = secrets.Protect(secret, Purpose(id)),
+            }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return row.ToChannel();
+        return ToChannel(row);
     }
 
     public async Task<IReadOnlyList<AlertChannel>> ListAsync(Guid? orgId, CancellationToken cancellationToken)
@@ -39,7 +45,7 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM alert_channels WHERE org_id IS NOT DISTINCT FROM @orgId ORDER BY created_at, id", new { orgId }, cancellationToken: cancellationToken));
-        return rows.Select(row => row.ToChannel()).ToList();
+        return rows.Select(ToChannel).ToList();
     }
 
     public async Task<AlertChannel?> FindAsync(Guid? orgId, Guid id, CancellationToken cancellationToken)
@@ -47,7 +53,7 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM alert_channels WHERE id = @id AND org_id IS NOT DISTINCT FROM @orgId", new { orgId, id }, cancellationToken: cancellationToken));
-        return row?.ToChannel();
+        return row is null ? null : ToChannel(row);
     }
 
     /// <summary>Any owner's channel, for the notifier (the message names it; the rule that queued it checked the owner).</summary>
@@ -56,7 +62,7 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM alert_channels WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        return row?.ToChannel();
+        return row is null ? null : ToChannel(row);
     }
 
     /// <summary>Deletes the channel (and its place in rules); false when the owner has no such channel.</summary>
@@ -81,6 +87,13 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
         connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtextextended('alerting:' || coalesce(@orgId::text, 'platform'), 0))",
             new { orgId }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>The associated data of a channel's secret: a value copied to another channel does not decrypt there.</summary>
+    private static string Purpose(Guid id) => $"alert_channels.secret:{id}";
+
+    private AlertChannel ToChannel(Row row) => new(row.Id, row.OrgId, row.Name, row.Kind,
+        row.Kind == AlertChannelKinds.Email ? JsonSerializer.Deserialize<EmailSettings>(row.Config, EmailSettings.Json) : null,
+        secrets.Unprotect(row.Secret, Purpose(row.Id)), row.CreatedAt, row.LastDeliveredAt, row.LastFailedAt, row.LastFailure);
+
     private sealed class Row
     {
         public Guid Id { get; init; }
@@ -88,14 +101,10 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource)
         public string Name { get; init; } = "";
         public string Kind { get; init; } = "";
         public string Config { get; init; } = "{}";
-        public string Secret { get; init; } = "";
+        public byte[] Secret { get; init; } = [];
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset? LastDeliveredAt { get; init; }
         public DateTimeOffset? LastFailedAt { get; init; }
         public string? LastFailure { get; init; }
-
-        public AlertChannel ToChannel() => new(Id, OrgId, Name, Kind,
-            Kind == AlertChannelKinds.Email ? JsonSerializer.Deserialize<EmailSettings>(Config, EmailSettings.Json) : null,
-            Secret, CreatedAt, LastDeliveredAt, LastFailedAt, LastFailure);
     }
 }

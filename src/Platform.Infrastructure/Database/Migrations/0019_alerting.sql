@@ -7,9 +7,10 @@ CREATE TABLE alert_channels (
     name        text        NOT NULL,
     kind        text        NOT NULL CHECK (kind IN ('webhook', 'slack', 'teams', 'email', 'pagerduty')),
     config      jsonb       NOT NULL DEFAULT '{}'::jsonb,   -- non-secret settings (SMTP host, recipients…)
-    -- The one secret of the channel (webhook URL, SMTP password, PagerDuty routing key), in one column so that
-    -- encryption at rest can wrap it. Never returned by the API.
-    secret      text        NOT NULL,
+    -- The one secret of the channel (webhook URL, SMTP password, PagerDuty routing key), encrypted with
+    -- SecretProtector (AES-256-GCM, purpose alert_channels.secret:{id}, like feed credentials in 0016). Never returned
+    -- by the API.
+    secret      bytea       NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
