@@ -17,7 +17,7 @@ public static class IngestionExtensions
     {
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
-        services.AddPostgresMessaging();
+        services.AddMessaging();
         services.TryAddSingleton<RunTrigger>();
         services.TryAddSingleton<RunQueries>();
         services.TryAddSingleton<FeedQueries>();

@@ -1,5 +1,6 @@
 using Platform.Infrastructure.Feeds;
 using Platform.Infrastructure.Ingestion;
+using Platform.Infrastructure.Messaging;
 
 namespace Platform.Worker.Roles;
 
@@ -9,7 +10,7 @@ namespace Platform.Worker.Roles;
 /// </summary>
 public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostApplicationBuilder>> roles)
 {
-    /// <summary>The roles shipped with Platform (PLATFORM §2). The dispatcher registers here when it exists.</summary>
+    /// <summary>The roles shipped with Platform (PLATFORM §2).</summary>
     public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>
     {
         // Cron triggers (one leader) and the heatmap scans of new runs.
@@ -20,6 +21,8 @@ public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostAp
         ["consolidator"] = builder => builder.Services.AddFeedAdapters().AddConsolidationConsumer(),
         // Stalled partitions, lost consolidations and scans (one leader).
         ["maintenance"] = builder => builder.Services.AddPipelineMaintenance(),
+        // The outbox relay to Service Bus (idle with the Postgres transport).
+        ["dispatcher"] = builder => builder.Services.AddOutboxDispatcher(),
     });
 
     public IReadOnlyCollection<string> Names => [.. roles.Keys];
