@@ -24,6 +24,9 @@ public interface IQueueReceiver : IAsyncDisposable
 
     Task<bool> RenewLeaseAsync(ReceivedMessage message, TimeSpan lease);
 
+    /// <summary>How often a running handler's lease is renewed: half the lease, or of the broker's lock when that is shorter.</summary>
+    TimeSpan RenewInterval(TimeSpan lease);
+
     /// <summary>Gives a claimed message back at once (shutdown); Postgres does not count the attempt.</summary>
     Task<bool> ReleaseAsync(ReceivedMessage message);
 

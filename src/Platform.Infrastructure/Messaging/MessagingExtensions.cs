@@ -34,6 +34,7 @@ public static class MessagingExtensions
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<ServiceBusRestClient>();
         services.TryAddSingleton<ServiceBusQueueReceiverFactory>();
+        services.TryAddSingleton<BrokerDeadLetterSweep>();
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<IMessagePublisher>(sp => UsesServiceBus(sp)
             ? sp.GetRequiredService<OutboxPublisher>() : sp.GetRequiredService<PostgresPublisher>());

@@ -114,7 +114,8 @@ public sealed partial class QueueConsumer<THandler>
         using var done = new CancellationTokenSource();
         try
         {
-            while (await Task.WhenAny(handling, Task.Delay(_renewEvery, done.Token)) != handling)
+            var every = _receiver.RenewInterval(_lease);
+            while (await Task.WhenAny(handling, Task.Delay(every, done.Token)) != handling)
             {
                 if (!await RenewLeaseAsync(message))
                 {

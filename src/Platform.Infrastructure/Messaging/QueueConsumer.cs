@@ -33,7 +33,6 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     private readonly TimeSpan _lease;
     private readonly TimeSpan _renewAfter;
     private readonly string _spanName;
-    private readonly TimeSpan _renewEvery;
     private int _held;
 
     public QueueConsumer(string queue, IServiceScopeFactory scopes, IQueueReceiverFactory receivers,
@@ -51,8 +50,6 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
         // A message that waited locally longer than this gets a fresh lease before its handler starts.
         _renewAfter = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, _lease.Ticks / 10));
         _spanName = $"process {queue}";
-        // Long handlers keep their lease: renewed at half of it while they run (Service Bus locks last 5 minutes at most).
-        _renewEvery = TimeSpan.FromTicks(_lease.Ticks / 2);
     }
 
     public string Queue => _queueName;

@@ -33,8 +33,12 @@ public sealed partial class OutboxDispatcher(
             return;
         }
         var client = services.GetRequiredService<ServiceBusRestClient>();
+        var sweep = services.GetRequiredService<BrokerDeadLetterSweep>();
+        var queues = new[] { QueueNames.IngestPage, QueueNames.IngestConsolidate, QueueNames.IngestScan }.Union(messaging.Value.Queues.Keys).ToList();
         OutboxTelemetry.Observe(() => Volatile.Read(ref _pending));
         var poll = TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds);
+        var sweepEvery = TimeSpan.FromSeconds(options.Value.DeadLetterSweepSeconds);
+        var sweptAt = Stopwatch.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
@@ -42,6 +46,11 @@ public sealed partial class OutboxDispatcher(
             {
                 relayed = await RelayOnceAsync(client, stoppingToken);
                 await RefreshPendingAsync(stoppingToken);
+                if (Stopwatch.GetElapsedTime(sweptAt) >= sweepEvery)
+                {
+                    sweptAt = Stopwatch.GetTimestamp();
+                    await SweepAsync(sweep, queues, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -59,6 +68,23 @@ public sealed partial class OutboxDispatcher(
                 // Caught up: wait for a commit's NOTIFY or the poll (which also picks up rows whose backoff ended).
                 await wakeups.WaitAsync(OutboxPublisher.WakeupKey, poll, stoppingToken);
             }
+        }
+    }
+
+    private async Task SweepAsync(BrokerDeadLetterSweep sweep, IReadOnlyList<string> queues, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var moved = await sweep.SweepAsync(queues, stoppingToken);
+            if (moved > 0)
+            {
+                LogSwept(moved);
+            }
+        }
+        catch (MessagingTransportException e)
+        {
+            // The broker keeps them: the next sweep tries again.
+            LogSweepFailed(e);
         }
     }
 
@@ -160,6 +186,12 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying {Count} outbox messages to {Queue} failed; they are retried after a backoff")]
     private partial void LogSendFailed(Exception exception, string queue, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved {Count} broker dead letters into dead_letters")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping the broker's dead-letter queues failed; retrying at the next sweep")]
+    private partial void LogSweepFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not reach the database; retrying")]
     private partial void LogDatabaseFailed(Exception exception);

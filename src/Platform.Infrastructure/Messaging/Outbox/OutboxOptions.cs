@@ -16,11 +16,15 @@ public sealed class OutboxOptions
 
     public double RetryMaxSeconds { get; set; } = 60;
 
+    /// <summary>How often the dispatcher moves the broker's own dead letters into the <c>dead_letters</c> table.</summary>
+    public int DeadLetterSweepSeconds { get; set; } = 30;
+
     public IEnumerable<string> Validate()
     {
         if (BatchSize is < 1 or > 5_000) yield return $"{SectionName}:BatchSize must be between 1 and 5000.";
         if (PollIntervalMilliseconds is < 10 or > 60_000) yield return $"{SectionName}:PollIntervalMilliseconds must be between 10 and 60000.";
         if (RetryBaseSeconds is <= 0 or > 600) yield return $"{SectionName}:RetryBaseSeconds must be above 0 and at most 600.";
+        if (DeadLetterSweepSeconds is < 1 or > 3600) yield return $"{SectionName}:DeadLetterSweepSeconds must be between 1 and 3600.";
         if (RetryMaxSeconds < RetryBaseSeconds || RetryMaxSeconds > 3600) yield return $"{SectionName}:RetryMaxSeconds must be between RetryBaseSeconds and 3600.";
     }
 }

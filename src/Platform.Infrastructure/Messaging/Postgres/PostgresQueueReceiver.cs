@@ -34,6 +34,8 @@ internal sealed class PostgresQueueReceiver : IQueueReceiver
 
     public Task<bool> RenewLeaseAsync(ReceivedMessage message, TimeSpan lease) => _store.RenewAsync(message, lease);
 
+    public TimeSpan RenewInterval(TimeSpan lease) => lease / 2;
+
     public Task<bool> ReleaseAsync(ReceivedMessage message) => _store.ReleaseAsync(message);
 
     public async Task<int> ReleaseManyAsync(IReadOnlyList<ReceivedMessage> messages) => (await _store.ReleaseManyAsync(messages)).Count;

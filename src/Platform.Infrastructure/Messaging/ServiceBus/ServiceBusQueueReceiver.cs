@@ -14,6 +14,8 @@ internal sealed partial class ServiceBusQueueReceiver(
     ServiceBusRestClient client, DeadLetterStore deadLetters, string queue, QueueOptions options, TimeProvider time, ILogger logger) : IQueueReceiver
 {
     private readonly List<Task<BrokerDelivery?>> _polls = [];
+    // The queue's lock duration as the broker reports it (LockedUntilUtc at receipt); the entity, not our options, decides.
+    private long _lockTicks = long.MaxValue;
 
     public async Task<IReadOnlyList<ClaimedMessage>> ClaimAsync(int count, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -113,6 +115,8 @@ internal sealed partial class ServiceBusQueueReceiver(
         return false;
     }
 
+    public TimeSpan RenewInterval(TimeSpan lease) => TimeSpan.FromTicks(Math.Min(lease.Ticks, Volatile.Read(ref _lockTicks)) / 2);
+
     public Task<bool> RenewLeaseAsync(ReceivedMessage message, TimeSpan lease) => client.RenewLockAsync(queue, message.Id, message.LockToken!);
 
     /// <summary>Unlock: the broker counts the delivery anyway (unlike Postgres); MaxAttempts leaves room for it.</summary>
@@ -161,8 +165,14 @@ internal sealed partial class ServiceBusQueueReceiver(
         {
             LockToken = delivery.LockToken,
         };
+        var now = time.GetUtcNow();
+        if (delivery.LockedUntil is { } lockedUntil)
+        {
+            // Whole seconds on the wire: round down, at least one second.
+            Volatile.Write(ref _lockTicks, Math.Max(TimeSpan.TicksPerSecond, (lockedUntil - now).Ticks));
+        }
         var due = delivery.ScheduledAt ?? delivery.EnqueuedAt;
-        var waited = time.GetUtcNow() - due;
+        var waited = now - due;
         return new ClaimedMessage(message, waited < TimeSpan.Zero ? TimeSpan.Zero : waited);
     }
 

@@ -99,10 +99,14 @@ public sealed class ServiceBusRestClient
         }
     }
 
+    /// <summary>The dead-letter subqueue of <paramref name="queue"/>, where the broker moves messages past their max delivery count.</summary>
+    public static string DeadLetterQueue(string queue) => $"{queue}/$deadletterqueue";
+
     /// <summary>Peek-lock: waits up to the receive timeout for one message; null when none came (204).</summary>
-    public async Task<BrokerDelivery?> ReceiveAsync(string queue, CancellationToken cancellationToken)
+    public async Task<BrokerDelivery?> ReceiveAsync(string queue, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
-        using var message = Create(RequestMethod.Post, $"{queue}/messages/head?timeout={_options.ReceiveTimeoutSeconds}");
+        var seconds = (timeoutSeconds ?? _options.ReceiveTimeoutSeconds).ToString(CultureInfo.InvariantCulture);
+        using var message = Create(RequestMethod.Post, $"{queue}/messages/head?timeout={seconds}");
         message.Request.Content = RequestContent.Create(Array.Empty<byte>());
         var status = await SendAsync(message, cancellationToken);
         if (status == (int)HttpStatusCode.NoContent)
@@ -129,6 +133,8 @@ public sealed class ServiceBusRestClient
             properties["DeliveryCount"]!.GetValue<int>(),
             ParseDate(properties["EnqueuedTimeUtc"]?.GetValue<string>()) ?? DateTimeOffset.UtcNow,
             ParseDate(properties["ScheduledEnqueueTimeUtc"]?.GetValue<string>()),
+            ParseDate(properties["LockedUntilUtc"]?.GetValue<string>()),
+            properties["DeadLetterReason"]?.GetValue<string>(),
             message.Response.Content.ToString(),
             custom);
     }
@@ -222,4 +228,4 @@ public sealed record BrokerMessage(string MessageId, string Body, DateTimeOffset
 /// <summary>A peek-locked message as the broker returned it.</summary>
 public sealed record BrokerDelivery(
     long SequenceNumber, string LockToken, string MessageId, int DeliveryCount, DateTimeOffset EnqueuedAt, DateTimeOffset? ScheduledAt,
-    string Body, IReadOnlyDictionary<string, string> Properties);
+    DateTimeOffset? LockedUntil, string? DeadLetterReason, string Body, IReadOnlyDictionary<string, string> Properties);
