@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Feeds.Upstream;
 using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Messaging;
 using Platform.IntegrationTests.Feeds.Support;
+using Platform.IntegrationTests.Messaging;
 using Platform.Worker;
 
 namespace Platform.IntegrationTests.Pipeline;
@@ -19,8 +21,9 @@ public sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly WorkerFactory _worker;
 
-    private PipelineHarness(TestDatabase database, SimulatorServer simulator, WorkerFactory worker, Guid orgId, Guid feedId)
+    private PipelineHarness(TestDatabase database, SimulatorServer simulator, TestTransport transport, WorkerFactory worker, Guid orgId, Guid feedId)
     {
+        Transport = transport;
         Database = database;
         Simulator = simulator;
         _worker = worker;
@@ -30,14 +33,17 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public TestDatabase Database { get; }
     public SimulatorServer Simulator { get; }
+    public TestTransport Transport { get; }
     public Guid OrgId { get; }
     public Guid FeedId { get; }
     public IServiceProvider Services => _worker.Services;
 
     public static async Task<PipelineHarness> StartAsync(
-        PlatformServers servers, int stones, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        PlatformServers servers, int stones, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string transport = MessagingOptions.Postgres)
     {
         var database = await servers.CreateDatabaseAsync();
+        var messaging = await TestTransport.StartAsync(transport);
         var simulator = SimulatorServer.Start(stones);
         var orgId = Guid.CreateVersion7();
         var feedId = Guid.CreateVersion7();
@@ -54,9 +60,14 @@ public sealed class PipelineHarness : IAsyncDisposable
                 rps = UpstreamRateLimit.Unlimited,
             });
         }
-        var worker = new WorkerFactory(database.ConnectionString, servers.Redis.ConnectionString, simulator, settings, services);
+        var all = messaging.Settings.ToDictionary(s => s.Key, string? (s) => s.Value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var worker = new WorkerFactory(database.ConnectionString, servers.Redis.ConnectionString, simulator, all, services);
         _ = worker.Services; // start the host: consumers begin polling
-        return new PipelineHarness(database, simulator, worker, orgId, feedId);
+        return new PipelineHarness(database, simulator, messaging, worker, orgId, feedId);
     }
 
     public async Task<Guid> StartRunAsync(RunType? type = null)
@@ -97,6 +108,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     {
         await _worker.DisposeAsync();
         await Simulator.DisposeAsync();
+        await Transport.DisposeAsync();
     }
 
     private sealed class WorkerFactory(

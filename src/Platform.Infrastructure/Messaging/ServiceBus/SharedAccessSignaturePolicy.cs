@@ -10,7 +10,7 @@ namespace Platform.Infrastructure.Messaging.ServiceBus;
 /// Signs requests with a Service Bus SAS token: <c>SharedAccessSignature sr={uri}&amp;sig={HMAC-SHA256(key, uri + "\n" + expiry)}&amp;se={expiry}&amp;skn={name}</c>,
 /// scoped to the namespace. One token is reused until five minutes before it expires.
 /// </summary>
-internal sealed class SharedAccessSignaturePolicy(Uri endpoint, string keyName, string key, TimeProvider time) : HttpPipelineSynchronousPolicy
+public sealed class SharedAccessSignaturePolicy(Uri endpoint, string keyName, string key, TimeProvider time) : HttpPipelineSynchronousPolicy
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
     private (string Token, DateTimeOffset RenewAt) _current = ("", DateTimeOffset.MinValue);
