@@ -50,6 +50,35 @@ public sealed class ServiceBusTransportTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task A_chain_of_messages_each_published_in_its_handlers_transaction_flows_without_stalls()
+    {
+        // As pages do: every handler commits its next message through the outbox; a lost or parked message would stall the
+        // chain for a lock duration (30 s here).
+        const int Links = 40;
+        IServiceProvider? services = null;
+        await using var context = await StartAsync(async (message, ct) =>
+        {
+            var n = int.Parse(message.Body, System.Globalization.CultureInfo.InvariantCulture);
+            if (n < Links)
+            {
+                await using var connection = await services!.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await services!.GetRequiredService<IMessagePublisher>().PublishAsync(transaction, [new OutgoingMessage(Queue, $"link-{n + 1}", $"{n + 1}")], ct);
+                await transaction.CommitAsync(ct);
+            }
+            return MessageOutcome.Complete;
+        });
+        services = context.Host.Services;
+        var clock = Stopwatch.StartNew();
+
+        await Publisher(context).PublishAsync([new OutgoingMessage(Queue, "link-1", "1")], CancellationToken.None);
+
+        await Eventually.TrueAsync(() => Task.FromResult(context.Broker.Queue(Queue).Completed == Links), TimeSpan.FromSeconds(60), "the chain ends");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+        context.Broker.Queue(Queue).Deliveries.ShouldBe(Links);
+    }
+
+    [Fact]
     public async Task Retry_later_schedules_a_copy_that_counts_the_attempt_and_the_last_attempt_goes_to_dead_letters()
     {
         await using var context = await StartAsync((_, _) => Task.FromResult(MessageOutcome.RetryLater("not yet", TimeSpan.FromMilliseconds(300))),
