@@ -36,6 +36,7 @@ public sealed class ServiceBusRestClient
         [MessageHeaders.TraceParent, MessageHeaders.TraceState, MessageHeaders.EnqueuedAt, AttemptsBeforeProperty, MessageIdProperty];
 
     private readonly HttpPipeline _pipeline;
+    private readonly HttpPipeline _receivePipeline;
     private readonly Uri _endpoint;
     private readonly ServiceBusOptions _options;
 
@@ -59,7 +60,12 @@ public sealed class ServiceBusRestClient
         HttpPipelinePolicy authentication = connection.UsesSharedAccessKey
             ? new SharedAccessSignaturePolicy(connection.Endpoint, connection.KeyName!, connection.Key!, time)
             : new BearerTokenAuthenticationPolicy(new DefaultAzureCredential(), TokenScope);
+        // Long polls hold a connection for up to ReceiveTimeoutSeconds each: they get their own connection pool, so
+        // sends, completes and renewals never queue behind them (a settle stuck for a poll's length costs its lock time).
+        clientOptions.Transport = new HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseCookies = false });
         _pipeline = HttpPipelineBuilder.Build(clientOptions, authentication);
+        clientOptions.Transport = new HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseCookies = false });
+        _receivePipeline = HttpPipelineBuilder.Build(clientOptions, authentication);
     }
 
     public Uri Endpoint => _endpoint;
@@ -106,9 +112,9 @@ public sealed class ServiceBusRestClient
     public async Task<BrokerDelivery?> ReceiveAsync(string queue, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
         var seconds = (timeoutSeconds ?? _options.ReceiveTimeoutSeconds).ToString(CultureInfo.InvariantCulture);
-        using var message = Create(RequestMethod.Post, $"{queue}/messages/head?timeout={seconds}");
+        using var message = Create(RequestMethod.Post, $"{queue}/messages/head?timeout={seconds}", _receivePipeline);
         message.Request.Content = RequestContent.Create(Array.Empty<byte>());
-        var status = await SendAsync(message, cancellationToken);
+        var status = await SendAsync(_receivePipeline, message, cancellationToken);
         if (status == (int)HttpStatusCode.NoContent)
         {
             return null;
@@ -187,19 +193,21 @@ public sealed class ServiceBusRestClient
         return new JsonObject { ["Body"] = message.Body, ["BrokerProperties"] = broker, ["UserProperties"] = user };
     }
 
-    private HttpMessage Create(RequestMethod method, string path)
+    private HttpMessage Create(RequestMethod method, string path, HttpPipeline? pipeline = null)
     {
-        var message = _pipeline.CreateMessage();
+        var message = (pipeline ?? _pipeline).CreateMessage();
         message.Request.Method = method;
         message.Request.Uri.Reset(new Uri(_endpoint, path));
         return message;
     }
 
-    private async Task<int> SendAsync(HttpMessage message, CancellationToken cancellationToken)
+    private Task<int> SendAsync(HttpMessage message, CancellationToken cancellationToken) => SendAsync(_pipeline, message, cancellationToken);
+
+    private static async Task<int> SendAsync(HttpPipeline pipeline, HttpMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            await _pipeline.SendAsync(message, cancellationToken);
+            await pipeline.SendAsync(message, cancellationToken);
             return message.Response.Status;
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException
