@@ -37,8 +37,8 @@ public sealed partial class OutboxDispatcher(
         var queues = new[] { QueueNames.IngestPage, QueueNames.IngestConsolidate, QueueNames.IngestScan }.Union(messaging.Value.Queues.Keys).ToList();
         OutboxTelemetry.Observe(() => Volatile.Read(ref _pending));
         var poll = TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds);
-        var sweepEvery = TimeSpan.FromSeconds(options.Value.DeadLetterSweepSeconds);
-        var sweptAt = Stopwatch.GetTimestamp();
+        // The sweep long-polls each dead-letter queue: on its own loop, so it never holds up the relay.
+        var sweeping = SweepLoopAsync(sweep, queues, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
@@ -46,15 +46,10 @@ public sealed partial class OutboxDispatcher(
             {
                 relayed = await RelayOnceAsync(client, stoppingToken);
                 await RefreshPendingAsync(stoppingToken);
-                if (Stopwatch.GetElapsedTime(sweptAt) >= sweepEvery)
-                {
-                    sweptAt = Stopwatch.GetTimestamp();
-                    await SweepAsync(sweep, queues, stoppingToken);
-                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -69,6 +64,23 @@ public sealed partial class OutboxDispatcher(
                 await wakeups.WaitAsync(OutboxPublisher.WakeupKey, poll, stoppingToken);
             }
         }
+        await sweeping;
+    }
+
+    private async Task SweepLoopAsync(BrokerDeadLetterSweep sweep, IReadOnlyList<string> queues, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.DeadLetterSweepSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await SweepAsync(sweep, queues, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 
     private async Task SweepAsync(BrokerDeadLetterSweep sweep, IReadOnlyList<string> queues, CancellationToken stoppingToken)
@@ -81,7 +93,7 @@ public sealed partial class OutboxDispatcher(
                 LogSwept(moved);
             }
         }
-        catch (MessagingTransportException e)
+        catch (Exception e) when (MessagingTransportException.IsTransient(e))
         {
             // The broker keeps them: the next sweep tries again.
             LogSweepFailed(e);
