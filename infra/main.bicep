@@ -441,8 +441,8 @@ module consolidatorWorker 'modules/container-app.bicep' = {
   dependsOn: appDependencies
 }
 
-// Exactly one replica of the roles that elect a leader or poll on a timer. The dispatcher (outbox relay,
-// issue 7 item 1) joins this list when it exists: Worker:Roles refuses unknown role names.
+// Exactly one replica of the roles that elect a leader or poll on a timer, and the dispatcher (the outbox relay
+// to Service Bus; idle with the Postgres transport). More dispatchers would share the rows (SKIP LOCKED).
 module singletonWorker 'modules/container-app.bicep' = {
   scope: resourceGroup
   params: {
@@ -458,7 +458,7 @@ module singletonWorker 'modules/container-app.bicep' = {
     env: concat(commonEnv, [
       {
         name: 'Worker__Roles'
-        value: 'scheduler,maintenance'
+        value: 'scheduler,maintenance,dispatcher'
       }
       {
         name: 'OTEL_SERVICE_NAME'

@@ -6,7 +6,8 @@ namespace Platform.Benchmarks.Queue;
 /// <summary>
 /// <c>./bench.sh queue</c>: the Postgres transport (publisher, <see cref="QueueConsumer{THandler}"/>, queue store) against
 /// raw <c>SKIP LOCKED</c> dequeues by pgbench, on one throwaway cluster, each side on a fresh database holding the same
-/// N rows; then the pick-up latency of single messages published to idle consumers.
+/// N rows; then the pick-up latency of single messages published to idle consumers; then the outbox relay's lag to
+/// Service Bus (<see cref="OutboxRelayBenchmark"/>).
 /// </summary>
 public static class QueueBenchmark
 {
@@ -23,8 +24,10 @@ public static class QueueBenchmark
 
         var (perSecond, p50, p99) = await MeasureTransportAsync(postgres, messages, npgsqlSettings, cancellationToken);
         var baseline = await MeasurePgbenchAsync(postgres, messages, cancellationToken);
+        var relayP99 = await OutboxRelayBenchmark.RunAsync(postgres, cancellationToken);
         Console.WriteLine($"queue msgs_per_s={Figures.Format(perSecond)} baseline_msgs_per_s={Figures.Format(baseline.MessagesPerSecond)}"
-            + $" ratio={Figures.Format(perSecond / baseline.MessagesPerSecond)} pickup_p50_ms={Figures.Format(p50)} pickup_p99_ms={Figures.Format(p99)}");
+            + $" ratio={Figures.Format(perSecond / baseline.MessagesPerSecond)} pickup_p50_ms={Figures.Format(p50)} pickup_p99_ms={Figures.Format(p99)}"
+            + $" outbox_relay_lag_p99_ms={Figures.Format(relayP99)}");
     }
 
     /// <summary>

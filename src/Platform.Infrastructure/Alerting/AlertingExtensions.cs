@@ -38,7 +38,7 @@ public static class AlertingExtensions
         services.TryAddSingleton<AlertEvaluator>();
         services.TryAddSingleton<AlertMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertMonitor>());
-        return services.AddPostgresMessaging().AddQueueConsumer<AlertNotificationHandler>(AlertNotificationMessage.Queue);
+        return services.AddMessaging().AddQueueConsumer<AlertNotificationHandler>(AlertNotificationMessage.Queue);
     }
 
     /// <summary>Reports this process's upstream breaker states for the circuit-open alert (roles that call suppliers).</summary>

@@ -19,7 +19,7 @@ public static class IngestionExtensions
     {
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
-        services.AddPostgresMessaging();
+        services.AddMessaging();
         services.AddErrorLog();
         services.AddOperationalGauges();
         services.TryAddSingleton<RunTrigger>();

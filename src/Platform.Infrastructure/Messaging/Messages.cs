@@ -16,6 +16,12 @@ public sealed record ReceivedMessage(
     DateTimeOffset EnqueuedAt, int Attempt, int MaxAttempts)
 {
     public bool IsLastAttempt => Attempt >= MaxAttempts;
+
+    /// <summary>
+    /// The broker's lock on this delivery (Service Bus peek-lock); null with the Postgres transport, whose claim is
+    /// fenced by <see cref="Attempt"/> instead. <see cref="Id"/> is the broker's sequence number there.
+    /// </summary>
+    public string? LockToken { get; init; }
 }
 
 /// <summary>Well-known header names carried with every message.</summary>

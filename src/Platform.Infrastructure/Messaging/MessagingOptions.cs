@@ -4,6 +4,16 @@ namespace Platform.Infrastructure.Messaging;
 public sealed class MessagingOptions
 {
     public const string SectionName = "Messaging";
+    public const string Postgres = "postgres";
+    public const string ServiceBus = "servicebus";
+
+    /// <summary>
+    /// <c>postgres</c> (queue table, enqueue joins the caller's transaction) or <c>servicebus</c> (Azure Service Bus over
+    /// REST; publishing goes through the outbox and the dispatcher role relays it). ADR 0005, ADR 0028.
+    /// </summary>
+    public string Transport { get; set; } = Postgres;
+
+    public bool UsesServiceBus => string.Equals(Transport, ServiceBus, StringComparison.OrdinalIgnoreCase);
 
     public QueueOptions Defaults { get; set; } = new();
 
@@ -19,6 +29,10 @@ public sealed class MessagingOptions
 
     public IEnumerable<string> Validate()
     {
+        if (!string.Equals(Transport, Postgres, StringComparison.OrdinalIgnoreCase) && !UsesServiceBus)
+        {
+            yield return $"{SectionName}:Transport must be '{Postgres}' or '{ServiceBus}' (was '{Transport}').";
+        }
         if (PollIntervalMilliseconds is < 10 or > 60_000)
         {
             yield return $"{SectionName}:PollIntervalMilliseconds must be between 10 and 60000.";

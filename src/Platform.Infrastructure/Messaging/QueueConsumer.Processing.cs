@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.Infrastructure.Messaging.Postgres;
 using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Telemetry;
 
@@ -28,7 +27,7 @@ public sealed partial class QueueConsumer<THandler>
         MessagingTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome(name));
         if (outcome is MessageOutcome.Completed)
         {
-            await _completions.AddAsync(message);
+            await _receiver.CompleteAsync(message);
             return;
         }
         var settled = await SettleAsync(message, outcome);
@@ -56,9 +55,9 @@ public sealed partial class QueueConsumer<THandler>
     {
         try
         {
-            return await _store.RenewAsync(message, _lease);
+            return await _receiver.RenewLeaseAsync(message, _lease);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (MessagingTransportException.IsTransient(e))
         {
             // Run it anyway: the lease is probably still ours, and settling checks the attempt in any case.
             LogRenewFailed(e, _queueName, message.MessageId);
@@ -77,7 +76,12 @@ public sealed partial class QueueConsumer<THandler>
         {
             await using var scope = _scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<THandler>();
-            return await handler.HandleAsync(message, _handlersStop.Token);
+            var handling = handler.HandleAsync(message, _handlersStop.Token);
+            if (!handling.IsCompleted)
+            {
+                await KeepLeaseWhileAsync(handling, message);
+            }
+            return await handling;
         }
         catch (OperationCanceledException) when (_handlersStop.IsCancellationRequested)
         {
@@ -100,16 +104,15 @@ public sealed partial class QueueConsumer<THandler>
         {
             return outcome switch
             {
-                MessageOutcome.Completed => await _store.CompleteAsync(message),
-                Released => await _store.ReleaseAsync(message),
-                MessageOutcome.Dead dead => await _store.DeadLetterAsync(message, dead.Reason),
+                Released => await _receiver.ReleaseAsync(message),
+                MessageOutcome.Dead dead => await _receiver.DeadLetterAsync(message, dead.Reason),
                 MessageOutcome.Retry retry when message.IsLastAttempt =>
-                    await _store.DeadLetterAsync(message, $"Gave up after {message.Attempt} attempts: {retry.Reason}"),
-                MessageOutcome.Retry retry => await _store.RetryLaterAsync(message, retry.Delay ?? RetryBackoff.For(message.Attempt, _queue, Random.Shared), retry.Reason),
+                    await _receiver.DeadLetterAsync(message, $"Gave up after {message.Attempt} attempts: {retry.Reason}"),
+                MessageOutcome.Retry retry => await _receiver.RetryLaterAsync(message, retry.Delay ?? RetryBackoff.For(message.Attempt, _queue, Random.Shared), retry.Reason),
                 _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
             };
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (MessagingTransportException.IsTransient(e))
         {
             // Not settled: the lease runs out and the message is delivered again; handlers are idempotent.
             LogSettleFailed(e, _queueName, message.MessageId);
@@ -131,6 +134,34 @@ public sealed partial class QueueConsumer<THandler>
         _ => ErrorCategories.Messaging,
     };
 
+    /// <summary>
+    /// Renews the lease every half lease while a handler runs, so a long handler (a big scan, a slow page) keeps its
+    /// message instead of seeing it delivered to a second consumer. Only handlers still running after the first
+    /// check pay for it: the hot path's short handlers complete before it.
+    /// </summary>
+    private async Task KeepLeaseWhileAsync(Task handling, ReceivedMessage message)
+    {
+        // Cancelled when the handler ends, so a finished handler leaves no timer behind.
+        using var done = new CancellationTokenSource();
+        try
+        {
+            var every = _receiver.RenewInterval(_lease);
+            while (await Task.WhenAny(handling, Task.Delay(every, done.Token)) != handling)
+            {
+                if (!await RenewLeaseAsync(message))
+                {
+                    // Lost to another claim: nothing to do but let the handler finish; settling will be refused.
+                    LogLeaseLost(_queueName, message.MessageId, message.Attempt);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
+        }
+    }
+
     private Activity? StartProcessActivity(ReceivedMessage message)
     {
         if (!MessagingTelemetry.Source.HasListeners())
@@ -141,7 +172,7 @@ public sealed partial class QueueConsumer<THandler>
         ActivityContext.TryParse(traceParent, message.Headers.GetValueOrDefault(MessageHeaders.TraceState), out var parent);
         var activity = MessagingTelemetry.Source.StartActivity(_spanName, ActivityKind.Consumer, parent,
             links: parent == default ? null : [new ActivityLink(parent)]);
-        activity?.SetTag("messaging.system", "postgresql");
+        activity?.SetTag("messaging.system", _system);
         activity?.SetTag("messaging.destination.name", _queueName);
         activity?.SetTag("messaging.message.id", message.MessageId);
         activity?.SetTag("messaging.message.delivery_attempt", message.Attempt);

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Platform.Infrastructure.Messaging.Postgres;
 using Platform.Infrastructure.Operations.ErrorLog;
 
 namespace Platform.Infrastructure.Messaging;
@@ -12,8 +11,8 @@ namespace Platform.Infrastructure.Messaging;
 /// Consumes one queue. A claim loop keeps up to <c>max(Concurrency, BatchSize)</c> messages leased locally and claims
 /// them in batches, ahead of the handler slots, so a slot that frees up finds its next message waiting instead of
 /// making a round trip. <c>Concurrency</c> handler loops run the messages, each handler in its own DI scope and
-/// span. A message is settled only after its handler returned (its effects are committed by then); completions are
-/// deleted in batches by <see cref="CompletionBatcher"/>. Stopping stops claiming, releases the messages that never
+/// span. A message is settled only after its handler returned (its effects are committed by then), through the
+/// transport's <see cref="IQueueReceiver"/> (Postgres batches completions; Service Bus long-polls and deletes locks). Stopping stops claiming, releases the messages that never
 /// started at once, lets in-flight handlers finish within the grace period and releases the rest, so nothing
 /// waits for a lease to expire after a clean shutdown.
 /// </summary>
@@ -21,8 +20,8 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
 {
     private readonly string _queueName;
     private readonly IServiceScopeFactory _scopes;
-    private readonly PostgresQueueStore _store;
-    private readonly QueueWakeups _wakeups;
+    private readonly IQueueReceiver _receiver;
+    private readonly string _system;
     private readonly MessagingOptions _options;
     private readonly ILogger<QueueConsumer<THandler>> _logger;
     private readonly IErrorLog _errors;
@@ -32,7 +31,6 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     private readonly CancellationTokenSource _handlersStop = new();
     private readonly Channel<HeldMessage> _waiting = Channel.CreateUnbounded<HeldMessage>(new() { SingleWriter = true });
     private readonly AutoResetSignal _slotFreed = new();
-    private readonly CompletionBatcher _completions;
     private readonly int _capacity;
     private readonly int _refillAt;
     private readonly TimeSpan _lease;
@@ -40,12 +38,14 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     private readonly string _spanName;
     private int _held;
 
-    public QueueConsumer(string queue, IServiceScopeFactory scopes, PostgresQueueStore store, QueueWakeups wakeups,
+    public QueueConsumer(string queue, IServiceScopeFactory scopes, IQueueReceiverFactory receivers,
         IOptions<MessagingOptions> options, ILogger<QueueConsumer<THandler>> logger, IErrorLog errors)
     {
-        (_queueName, _scopes, _store, _wakeups, _options, _logger, _errors) = (queue, scopes, store, wakeups, options.Value, logger, errors);
+        (_queueName, _scopes, _options, _logger, _errors) = (queue, scopes, options.Value, logger, errors);
         _errorCategory = ErrorCategoryOf(queue);
         _queue = _options.For(queue);
+        _receiver = receivers.Create(queue, _queue, _consumerId, logger);
+        _system = receivers.System;
         // Held = running + waiting locally. With BatchSize <= Concurrency nothing waits: a claim fills free slots only.
         _capacity = Math.Max(_queue.Concurrency, _queue.BatchSize);
         // Refill when half a batch fits, so claims stay batched instead of taking one message per freed slot.
@@ -54,14 +54,12 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
         // A message that waited locally longer than this gets a fresh lease before its handler starts.
         _renewAfter = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, _lease.Ticks / 10));
         _spanName = $"process {queue}";
-        _completions = new CompletionBatcher(store, queue, backlogLimit: 4 * _capacity, logger);
     }
 
     public string Queue => _queueName;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var flushing = _completions.RunAsync();
         var handlers = new Task[_queue.Concurrency];
         for (var i = 0; i < handlers.Length; i++)
         {
@@ -86,8 +84,7 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
             await _handlersStop.CancelAsync();
             await running;
         }
-        _completions.Complete();
-        await flushing;
+        await _receiver.StopAsync();
     }
 
     private async Task ClaimLoopAsync(CancellationToken stoppingToken)
@@ -116,7 +113,7 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
             if (claimed.Count < wanted)
             {
                 // Nothing more is visible now: wait for a NOTIFY (also one that came during the claim) or the poll.
-                await _wakeups.WaitAsync(_queueName, poll, stoppingToken);
+                await _receiver.WaitForMessagesAsync(poll, stoppingToken);
             }
         }
     }
@@ -125,10 +122,11 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     {
         try
         {
-            // Not cancelled by stopping: a claim that committed must reach us, so that shutdown releases it.
-            return await _store.ClaimAsync(_queueName, count, _lease, _consumerId, CancellationToken.None);
+            // The token only stops waiting: a claim that committed still reaches us (the receiver's contract), so that
+            // shutdown releases it.
+            return await _receiver.ClaimAsync(count, _lease, stoppingToken);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (MessagingTransportException.IsTransient(e) && !stoppingToken.IsCancellationRequested)
         {
             // The database is away (restart, failover): nothing was claimed; try again shortly.
             LogClaimFailed(e, _queueName);
@@ -188,10 +186,10 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
         }
         try
         {
-            var released = await _store.ReleaseManyAsync(unstarted);
-            MessagingTelemetry.Settled.Add(released.Count, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome("released"));
+            var released = await _receiver.ReleaseManyAsync(unstarted);
+            MessagingTelemetry.Settled.Add(released, MessagingTelemetry.Queue(_queueName), MessagingTelemetry.Outcome("released"));
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (MessagingTransportException.IsTransient(e))
         {
             // Not released: they reappear when their leases run out, with the attempt counted.
             LogReleaseFailed(e, _queueName, unstarted.Count);
@@ -203,6 +201,7 @@ public sealed partial class QueueConsumer<THandler> : BackgroundService where TH
     {
         _handlersStop.Dispose();
         _slotFreed.Dispose();
+        _receiver.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose();
     }
 

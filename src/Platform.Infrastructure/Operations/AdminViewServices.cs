@@ -11,7 +11,7 @@ public static class AdminViewServices
     /// <summary>What the operator routes read and do: platform stats, queue figures and dead-letter replay.</summary>
     public static IServiceCollection AddAdminViews(this IServiceCollection services)
     {
-        services.AddPostgresMessaging();
+        services.AddMessaging();
         services.TryAddSingleton<QueueStatistics>();
         services.TryAddSingleton<DeadLetters>();
         services.TryAddSingleton<CacheTally>();

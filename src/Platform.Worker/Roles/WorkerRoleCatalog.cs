@@ -2,6 +2,7 @@ using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Feeds;
 using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.Infrastructure.Messaging;
 
 namespace Platform.Worker.Roles;
 
@@ -11,7 +12,7 @@ namespace Platform.Worker.Roles;
 /// </summary>
 public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostApplicationBuilder>> roles)
 {
-    /// <summary>The roles shipped with Platform (PLATFORM §2). The dispatcher registers here when it exists.</summary>
+    /// <summary>The roles shipped with Platform (PLATFORM §2).</summary>
     public static WorkerRoleCatalog Default { get; } = new(new Dictionary<string, Action<IHostApplicationBuilder>>
     {
         // Cron triggers (one leader) and the heatmap scans of new runs.
@@ -23,6 +24,8 @@ public sealed class WorkerRoleCatalog(IReadOnlyDictionary<string, Action<IHostAp
         // Stalled partitions, lost consolidations and scans, and the health monitors with their alerts (one leader each);
         // error-log pruning in every maintenance process.
         ["maintenance"] = builder => builder.Services.AddPipelineMaintenance().AddAlertMonitoring().AddErrorLogPruning(),
+        // The outbox relay to Service Bus (idle with the Postgres transport).
+        ["dispatcher"] = builder => builder.Services.AddOutboxDispatcher(),
     });
 
     public IReadOnlyCollection<string> Names => [.. roles.Keys];

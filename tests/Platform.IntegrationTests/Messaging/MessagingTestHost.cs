@@ -6,7 +6,7 @@ using Platform.Infrastructure.Messaging;
 
 namespace Platform.IntegrationTests.Messaging;
 
-/// <summary>A worker-like host consuming one queue with <see cref="ScriptedHandler"/> over a test database.</summary>
+/// <summary>A worker-like host consuming one queue with <see cref="ScriptedHandler"/> over a test database (and the transport the settings select).</summary>
 public static class MessagingTestHost
 {
     public const string Queue = "test.queue";
@@ -28,6 +28,8 @@ public static class MessagingTestHost
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
         builder.Services.AddSingleton(new HandlerScript(behaviour));
         builder.Services.AddQueueConsumer<ScriptedHandler>(Queue);
+        // The outbox relay: idle with Postgres, the publisher's other half with Service Bus.
+        builder.Services.AddOutboxDispatcher();
         return builder.Build();
     }
 }

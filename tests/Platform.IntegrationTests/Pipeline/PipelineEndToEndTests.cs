@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Messaging;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,15 +10,18 @@ namespace Platform.IntegrationTests.Pipeline;
 /// A feed's whole catalogue through scan → pages → consolidation, against the real simulator. The stone count is
 /// modest for CI; <c>PLATFORM_E2E_STONES=100000</c> runs the full size.
 /// </summary>
-public sealed class PipelineEndToEndTests(PlatformServers servers)
+public class PipelineEndToEndTests(PlatformServers servers)
 {
+    /// <summary>The transport the pipeline runs over; <see cref="PipelineEndToEndTestsOverServiceBus"/> runs every test again over Service Bus.</summary>
+    protected virtual string Transport => MessagingOptions.Postgres;
+
     private static readonly int Stones = int.TryParse(Environment.GetEnvironmentVariable("PLATFORM_E2E_STONES"), out var n) ? n : 3_000;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(Math.Max(120, Stones / 200));
 
     [Fact]
     public async Task A_full_run_puts_exactly_the_simulators_stones_in_the_catalog_priced_by_the_default_rule()
     {
-        await using var harness = await PipelineHarness.StartAsync(servers, Stones);
+        await using var harness = await PipelineHarness.StartAsync(servers, Stones, transport: Transport);
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(), RunTimeout);
 
@@ -40,7 +44,7 @@ public sealed class PipelineEndToEndTests(PlatformServers servers)
     [Fact]
     public async Task An_incremental_run_after_price_changes_writes_exactly_those_history_rows_and_events()
     {
-        await using var harness = await PipelineHarness.StartAsync(servers, Stones);
+        await using var harness = await PipelineHarness.StartAsync(servers, Stones, transport: Transport);
         (await harness.WaitForRunAsync(await harness.StartRunAsync(), RunTimeout)).Status.ShouldBe("completed");
 
         var mutation = await harness.Simulator.Client.PostAsJsonAsync("/admin/mutations", new { fraction = 0.01, seed = 7, kinds = new[] { "price" } });
@@ -65,7 +69,7 @@ public sealed class PipelineEndToEndTests(PlatformServers servers)
     [Fact]
     public async Task A_second_full_run_of_an_unchanged_feed_changes_nothing()
     {
-        await using var harness = await PipelineHarness.StartAsync(servers, 1_000);
+        await using var harness = await PipelineHarness.StartAsync(servers, 1_000, transport: Transport);
         (await harness.WaitForRunAsync(await harness.StartRunAsync(), RunTimeout)).Status.ShouldBe("completed");
         var before = await harness.QuerySingleAsync<DateTimeOffset>("SELECT max(updated_at) FROM diamonds");
 
@@ -80,7 +84,7 @@ public sealed class PipelineEndToEndTests(PlatformServers servers)
     [Fact]
     public async Task Starting_a_second_run_while_one_is_active_is_refused()
     {
-        await using var harness = await PipelineHarness.StartAsync(servers, 500);
+        await using var harness = await PipelineHarness.StartAsync(servers, 500, transport: Transport);
         var first = await harness.StartRunAsync();
 
         var second = await harness.Services.GetRequiredService<RunTrigger>().StartAsync(harness.OrgId, harness.FeedId, null, "test", CancellationToken.None);
@@ -102,4 +106,10 @@ public sealed class PipelineEndToEndTests(PlatformServers servers)
             price.ShouldBe(stone.GetProperty("price").GetDecimal());
         }
     }
+}
+
+/// <summary>Every test of <see cref="PipelineEndToEndTests"/> over the Service Bus transport (outbox, dispatcher, REST fake).</summary>
+public sealed class PipelineEndToEndTestsOverServiceBus(PlatformServers servers) : PipelineEndToEndTests(servers)
+{
+    protected override string Transport => MessagingOptions.ServiceBus;
 }

@@ -1,15 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Ingestion.Pages;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Messaging.Outbox;
 using Platform.Infrastructure.Messaging.Postgres;
 
 namespace Platform.IntegrationTests.Pipeline;
 
 /// <summary>The pipeline under duplicates, supplier faults, failed partitions and failed enqueues.</summary>
-public sealed class PipelineFailureTests(PlatformServers servers)
+public class PipelineFailureTests(PlatformServers servers)
 {
+    /// <summary>The transport the pipeline runs over; <see cref="PipelineFailureTestsOverServiceBus"/> runs every test again over Service Bus.</summary>
+    protected virtual string Transport => MessagingOptions.Postgres;
+
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>Upstream retries in milliseconds so fault tests stay fast; Retry-After is still honoured.</summary>
@@ -25,7 +30,7 @@ public sealed class PipelineFailureTests(PlatformServers servers)
     [Fact]
     public async Task Duplicate_and_out_of_order_page_messages_are_acknowledged_without_state_change()
     {
-        await using var harness = await PipelineHarness.StartAsync(servers, 600);
+        await using var harness = await PipelineHarness.StartAsync(servers, 600, transport: Transport);
         var runId = await harness.StartRunAsync();
         var run = await harness.WaitForRunAsync(runId, RunTimeout);
         var before = await SnapshotAsync(harness);
@@ -48,7 +53,7 @@ public sealed class PipelineFailureTests(PlatformServers servers)
     [Fact]
     public async Task Twenty_percent_supplier_faults_still_complete_the_run_with_the_exact_catalog()
     {
-        await using var harness = await PipelineHarness.StartAsync(servers, 2_000, QuickRetries);
+        await using var harness = await PipelineHarness.StartAsync(servers, 2_000, QuickRetries, transport: Transport);
         await harness.Simulator.AddFaultAsync(new { kind = "server-error", rate = 0.2 });
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(), RunTimeout);
@@ -63,7 +68,7 @@ public sealed class PipelineFailureTests(PlatformServers servers)
     public async Task Failed_partitions_block_consolidation_until_retried_then_the_run_completes()
     {
         var settings = new Dictionary<string, string?>(QuickRetries) { ["Pipeline:MaxPartitionAttempts"] = "2", ["Upstream:RetryCount"] = "0" };
-        await using var harness = await PipelineHarness.StartAsync(servers, 1_500, settings);
+        await using var harness = await PipelineHarness.StartAsync(servers, 1_500, settings, transport: Transport);
         var runId = await harness.StartRunAsync();
         await Eventually.TrueAsync(async () => await harness.QuerySingleAsync<int>(
             "SELECT count(*) FROM run_partitions WHERE run_id = @runId", new { runId }) > 0, RunTimeout, "partitions exist");
@@ -90,7 +95,7 @@ public sealed class PipelineFailureTests(PlatformServers servers)
         // Fewer failures than a message's attempts (5), so every failed page is redelivered rather than dead-lettered.
         var failures = new FailingPublisher.Budget(4);
         await using var harness = await PipelineHarness.StartAsync(servers, 1_000, QuickRetries, services =>
-            services.AddSingleton<IMessagePublisher>(sp => new FailingPublisher(ActivatorUtilities.CreateInstance<PostgresPublisher>(sp), failures)));
+            services.AddSingleton<IMessagePublisher>(sp => new FailingPublisher(TransportPublisher(sp), failures)), transport: Transport);
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(), RunTimeout);
 
@@ -100,12 +105,18 @@ public sealed class PipelineFailureTests(PlatformServers servers)
         (await harness.QuerySingleAsync<int>("SELECT count(*) FROM diamond_events")).ShouldBe(1_000);
     }
 
+    /// <summary>The configured transport's own publisher (the outbox with Service Bus), for wrapping.</summary>
+    private static IMessagePublisher TransportPublisher(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<MessagingOptions>>().Value.UsesServiceBus
+            ? services.GetRequiredService<OutboxPublisher>()
+            : services.GetRequiredService<PostgresPublisher>();
+
     private static Task<string> SnapshotAsync(PipelineHarness harness) => harness.QuerySingleAsync<string>("""
         SELECT md5(
             (SELECT string_agg(partition_id || ':' || next_offset || ':' || completed || ':' || failed || ':' || attempts, ',' ORDER BY partition_id) FROM run_partitions) ||
             (SELECT count(*) || ':' || max(updated_at) FROM raw_items) ||
             (SELECT count(*) || ':' || max(updated_at) FROM diamonds) ||
-            (SELECT count(*) FROM queue_messages))
+            (SELECT count(*) FROM queue_messages) || ':' || (SELECT count(*) FROM outbox_messages))
         """);
 
     /// <summary>Throws on the page handler's next-page enqueues (offset &gt; 0) while its budget lasts, as a broker outage would.</summary>
@@ -139,4 +150,10 @@ public sealed class PipelineFailureTests(PlatformServers servers)
                 ? throw new InvalidOperationException("Injected enqueue failure.")
                 : inner.PublishAsync(transaction, messages, cancellationToken);
     }
+}
+
+/// <summary>Every test of <see cref="PipelineFailureTests"/> over the Service Bus transport (outbox, dispatcher, REST fake).</summary>
+public sealed class PipelineFailureTestsOverServiceBus(PlatformServers servers) : PipelineFailureTests(servers)
+{
+    protected override string Transport => MessagingOptions.ServiceBus;
 }

@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Feeds.Upstream;
 using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Messaging;
 using Platform.IntegrationTests.Feeds.Support;
+using Platform.IntegrationTests.Messaging;
 using Platform.Worker;
 
 namespace Platform.IntegrationTests.Pipeline;
@@ -20,8 +22,9 @@ public sealed class PipelineHarness : IAsyncDisposable
     private readonly WorkerFactory _worker;
     private readonly string _redis;
 
-    private PipelineHarness(TestDatabase database, SimulatorServer simulator, WorkerFactory worker, Guid orgId, Guid feedId, string redis)
+    private PipelineHarness(TestDatabase database, SimulatorServer simulator, TestTransport transport, WorkerFactory worker, Guid orgId, Guid feedId, string redis)
     {
+        Transport = transport;
         _redis = redis;
         Database = database;
         Simulator = simulator;
@@ -32,14 +35,17 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public TestDatabase Database { get; }
     public SimulatorServer Simulator { get; }
+    public TestTransport Transport { get; }
     public Guid OrgId { get; }
     public Guid FeedId { get; }
     public IServiceProvider Services => _worker.Services;
 
     public static async Task<PipelineHarness> StartAsync(
-        PlatformServers servers, int stones, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        PlatformServers servers, int stones, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string transport = MessagingOptions.Postgres)
     {
         var database = await servers.CreateDatabaseAsync();
+        var messaging = await TestTransport.StartAsync(transport);
         var simulator = SimulatorServer.Start(stones);
         var orgId = Guid.CreateVersion7();
         var feedId = Guid.CreateVersion7();
@@ -56,18 +62,28 @@ public sealed class PipelineHarness : IAsyncDisposable
                 rps = UpstreamRateLimit.Unlimited,
             });
         }
-        var worker = new WorkerFactory(database.ConnectionString, servers.Redis.ConnectionString, simulator, settings, services);
+        var all = messaging.Settings.ToDictionary(s => s.Key, string? (s) => s.Value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var worker = new WorkerFactory(database.ConnectionString, servers.Redis.ConnectionString, simulator, all, services);
         _ = worker.Services; // start the host: consumers begin polling
-        return new PipelineHarness(database, simulator, worker, orgId, feedId, servers.Redis.ConnectionString);
+        return new PipelineHarness(database, simulator, messaging, worker, orgId, feedId, servers.Redis.ConnectionString);
     }
 
     /// <summary>
-    /// Starts another worker host on the same database and simulator, e.g. <c>Worker:Roles</c> = <c>ingest</c> when the
-    /// harness's own worker runs without it; disposing it stops that worker.
+    /// Starts another worker host on the same database, simulator and transport, e.g. <c>Worker:Roles</c> = <c>ingest</c>
+    /// when the harness's own worker runs without it; disposing it stops that worker.
     /// </summary>
     public IAsyncDisposable StartWorker(IReadOnlyDictionary<string, string?> settings)
     {
-        var worker = new WorkerFactory(Database.ConnectionString, _redis, Simulator, settings, null);
+        var all = Transport.Settings.ToDictionary(s => s.Key, string? (s) => s.Value);
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        var worker = new WorkerFactory(Database.ConnectionString, _redis, Simulator, all, null);
         _ = worker.Services;
         return worker;
     }
@@ -110,6 +126,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     {
         await _worker.DisposeAsync();
         await Simulator.DisposeAsync();
+        await Transport.DisposeAsync();
     }
 
     private sealed class WorkerFactory(

@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Messaging;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Infrastructure.Ingestion.Runs;
@@ -6,14 +7,17 @@ using Platform.IntegrationTests.Feeds.Support;
 namespace Platform.IntegrationTests.Pipeline;
 
 /// <summary>Run capacity with the real worker: on the free plan a queued run starts when the running one completes.</summary>
-public sealed class RunCapacityPipelineTests(PlatformServers servers)
+public class RunCapacityPipelineTests(PlatformServers servers)
 {
+    /// <summary>The transport the pipeline runs over; <see cref="RunCapacityPipelineTestsOverServiceBus"/> runs every test again over Service Bus.</summary>
+    protected virtual string Transport => MessagingOptions.Postgres;
+
     [Fact]
     public async Task On_the_free_plan_a_queued_run_starts_when_the_running_one_completes_and_then_completes_too()
     {
         // Maintenance passes once at start and then not for an hour: only the completing run's own transaction can start
         // the queued one, which is what this test is about (the maintenance safety net has its own test).
-        await using var harness = await PipelineHarness.StartAsync(servers, 500, new Dictionary<string, string?> { ["Maintenance:IntervalSeconds"] = "3600" });
+        await using var harness = await PipelineHarness.StartAsync(servers, 500, new Dictionary<string, string?> { ["Maintenance:IntervalSeconds"] = "3600" }, transport: Transport);
         var secondFeed = Guid.CreateVersion7();
         await harness.QueryAsync<int>("""
             UPDATE organizations SET plan = 'free' WHERE id = @OrgId;
@@ -35,4 +39,10 @@ public sealed class RunCapacityPipelineTests(PlatformServers servers)
             new { a = first.RunId, b = second.RunId })).Single();
         secondStarted.ShouldBeGreaterThanOrEqualTo(firstCompleted);
     }
+}
+
+/// <summary>Every test of <see cref="RunCapacityPipelineTests"/> over the Service Bus transport (outbox, dispatcher, REST fake).</summary>
+public sealed class RunCapacityPipelineTestsOverServiceBus(PlatformServers servers) : RunCapacityPipelineTests(servers)
+{
+    protected override string Transport => MessagingOptions.ServiceBus;
 }

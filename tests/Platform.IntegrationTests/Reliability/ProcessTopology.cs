@@ -6,7 +6,9 @@ using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Messaging.Outbox;
 using Platform.Infrastructure.Messaging.Postgres;
+using Platform.IntegrationTests.Messaging;
 
 namespace Platform.IntegrationTests.Reliability;
 
@@ -18,19 +20,25 @@ public sealed class ProcessTopology : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    private ProcessTopology(NpgsqlDataSource dataSource, ServiceProcess simulator, IReadOnlyDictionary<string, ServiceProcess> workers, Guid orgId, Guid feedId)
+    private ProcessTopology(
+        NpgsqlDataSource dataSource, ServiceProcess simulator, IReadOnlyDictionary<string, ServiceProcess> workers, TestTransport transport, Guid orgId, Guid feedId)
     {
         _dataSource = dataSource;
+        Transport = transport;
         Simulator = simulator;
         Workers = workers;
         OrgId = orgId;
         FeedId = feedId;
-        var publisher = new PostgresPublisher(dataSource, Options.Create(new MessagingOptions()), TimeProvider.System);
+        // The test publishes like the api would: into the queue table, or into the outbox for the dispatcher to relay.
+        IMessagePublisher publisher = transport.IsServiceBus
+            ? new OutboxPublisher(dataSource, TimeProvider.System)
+            : new PostgresPublisher(dataSource, Options.Create(new MessagingOptions()), TimeProvider.System);
         Trigger = new RunTrigger(dataSource, publisher, TimeProvider.System, Options.Create(new PipelineOptions()));
         Runs = new RunQueries(dataSource);
     }
 
     public ServiceProcess Simulator { get; }
+    public TestTransport Transport { get; }
     public IReadOnlyDictionary<string, ServiceProcess> Workers { get; }
     public Guid OrgId { get; }
     public Guid FeedId { get; }
@@ -39,8 +47,11 @@ public sealed class ProcessTopology : IAsyncDisposable
 
     public static async Task<ProcessTopology> StartAsync(
         string databaseConnectionString, string redisConnectionString, int stones, int consolidationBatch, int consolidators = 1,
-        IReadOnlyDictionary<string, string>? workerSettings = null, string logPrefix = "worker")
+        IReadOnlyDictionary<string, string>? workerSettings = null, string logPrefix = "worker", string transport = MessagingOptions.Postgres)
     {
+        // Short leases: a killed worker's messages come back within seconds, not the production two minutes.
+        var leases = new Dictionary<string, int> { [QueueNames.IngestPage] = 3, [QueueNames.IngestConsolidate] = 5, [QueueNames.IngestScan] = 10 };
+        var messaging = await TestTransport.StartAsync(transport, leases);
         DapperConventions.Apply();
         var dataSource = NpgsqlDataSource.Create(databaseConnectionString);
         var simulator = new ServiceProcess("Platform.FeedSimulator", FreePort.Next(),
@@ -65,10 +76,6 @@ public sealed class ProcessTopology : IAsyncDisposable
             ["Database__MigrateOnStartup"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Messaging__PollIntervalMilliseconds"] = "200",
-            // Short leases: a killed worker's messages come back within seconds, not the production two minutes.
-            ["Messaging__Queues__ingest.page__LeaseSeconds"] = "3",
-            ["Messaging__Queues__ingest.consolidate__LeaseSeconds"] = "5",
-            ["Messaging__Queues__ingest.scan__LeaseSeconds"] = "10",
             ["Messaging__Defaults__RetryBaseSeconds"] = "0.2",
             ["Pipeline__ConsolidationBatchSize"] = consolidationBatch.ToString(),
             ["Pipeline__StalledPartitionMinutes"] = "1",
@@ -76,7 +83,11 @@ public sealed class ProcessTopology : IAsyncDisposable
             // At least one chain per consolidator process, so competing processes really share a run.
             ["Pipeline__ConsolidationChains"] = Math.Max(2, consolidators).ToString(),
         };
-        foreach (var (key, value) in workerSettings ?? new Dictionary<string, string>())
+        foreach (var (queue, seconds) in leases)
+        {
+            environment[$"Messaging__Queues__{queue}__LeaseSeconds"] = seconds.ToString();
+        }
+        foreach (var (key, value) in messaging.Environment.Concat(workerSettings ?? new Dictionary<string, string>()))
         {
             environment[key] = value;
         }
@@ -88,13 +99,18 @@ public sealed class ProcessTopology : IAsyncDisposable
         {
             roles[i == 1 ? "consolidator" : $"consolidator{i}"] = "consolidator";
         }
+        if (messaging.IsServiceBus)
+        {
+            // The outbox relay in its own process, so tests can kill it on its own.
+            roles["dispatcher"] = "dispatcher";
+        }
         var workers = roles.ToDictionary(
             worker => worker.Key,
             worker => new ServiceProcess("Platform.Worker", FreePort.Next(),
                 new Dictionary<string, string>(environment) { ["Worker__Roles"] = worker.Value }, $"{logPrefix}-{worker.Key}"));
         await simulator.StartAsync();
         await Task.WhenAll(workers.Values.Select(w => w.StartAsync()));
-        return new ProcessTopology(dataSource, simulator, workers, orgId, feedId);
+        return new ProcessTopology(dataSource, simulator, workers, messaging, orgId, feedId);
     }
 
     public async Task<Guid> StartRunAsync(RunType? type = null)
@@ -127,6 +143,7 @@ public sealed class ProcessTopology : IAsyncDisposable
             await worker.DisposeAsync();
         }
         await Simulator.DisposeAsync();
+        await Transport.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 }

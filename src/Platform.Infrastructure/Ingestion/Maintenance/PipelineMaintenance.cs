@@ -15,8 +15,12 @@ namespace Platform.Infrastructure.Ingestion.Maintenance;
 /// </summary>
 public sealed partial class PipelineMaintenance(
     NpgsqlDataSource dataSource, IMessagePublisher publisher, TimeProvider time, IOptions<PipelineOptions> pipeline,
-    IOptions<MaintenanceOptions> options, IErrorLog errors, ILogger<PipelineMaintenance> logger) : BackgroundService
+    IOptions<MaintenanceOptions> options, IErrorLog errors, ILogger<PipelineMaintenance> logger, IOptions<MessagingOptions>? messaging = null) : BackgroundService
 {
+    // Whether a run's message is still on its way depends on the transport (null: Postgres, as tests build it by hand).
+    private readonly string _consolidationQueued = QueuedMessageSql.Exists(messaging?.Value.UsesServiceBus == true, "LIKE 'consolidate:' || r.id || '%'");
+    private readonly string _scanQueued = QueuedMessageSql.Exists(messaging?.Value.UsesServiceBus == true, "= 'scan:' || r.id");
+
     /// <summary>"Maintain" in ASCII: the advisory lock of the maintenance leader.</summary>
     public const long LeaderLockKey = 0x4D61696E7461696E;
 
@@ -91,11 +95,11 @@ public sealed partial class PipelineMaintenance(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var runs = (await connection.QueryAsync<(Guid RunId, Guid OrgId, bool Forced)>(new CommandDefinition("""
+        var runs = (await connection.QueryAsync<(Guid RunId, Guid OrgId, bool Forced)>(new CommandDefinition($"""
             SELECT r.id, r.org_id, r.consolidation_forced FROM pipeline_run_progress r
             WHERE (r.phase = 'consolidating' OR (r.phase = 'running' AND r.partitions_total > 0 AND r.partitions_completed = r.partitions_total))
               AND coalesce(r.consolidation_started_at, r.started_at) < now() - make_interval(mins => @minutes)
-              AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.queue = @queue AND q.message_id LIKE 'consolidate:' || r.id || '%')
+              AND NOT {_consolidationQueued}
             LIMIT @limit
             """, new { minutes = pipeline.Value.StalledPartitionMinutes, queue = QueueNames.IngestConsolidate, limit = options.Value.BatchSize },
             transaction, cancellationToken: cancellationToken))).ToList();
@@ -112,10 +116,10 @@ public sealed partial class PipelineMaintenance(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var orgs = (await connection.QueryAsync<Guid>(new CommandDefinition("""
+        var orgs = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
             UPDATE pipeline_runs r SET phase = 'failed', error = 'The heatmap scan was lost (its message is gone); start a new run.', completed_at = now()
             WHERE r.phase = 'scanning' AND r.created_at < now() - make_interval(mins => @minutes)
-              AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.queue = @queue AND q.message_id = 'scan:' || r.id)
+              AND NOT {_scanQueued}
             RETURNING r.org_id
             """, new { minutes = pipeline.Value.StalledPartitionMinutes, queue = QueueNames.IngestScan }, transaction, cancellationToken: cancellationToken))).ToList();
         // The failed runs' slots go to queued runs in the same commit, as when a run ends any other way.

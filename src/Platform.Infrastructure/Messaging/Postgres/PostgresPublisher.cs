@@ -39,7 +39,7 @@ public sealed class PostgresPublisher(NpgsqlDataSource dataSource, IOptions<Mess
         MessagingTelemetry.Published.Add(accepted, MessagingTelemetry.Queue(messages[0].Queue));
     }
 
-    private static Dictionary<string, string> TraceHeaders(Activity? activity, DateTimeOffset now)
+    internal static Dictionary<string, string> TraceHeaders(Activity? activity, DateTimeOffset now)
     {
         var headers = new Dictionary<string, string> { [MessageHeaders.EnqueuedAt] = now.ToString("O") };
         if (activity is not null && activity.IdFormat == ActivityIdFormat.W3C)
@@ -53,7 +53,7 @@ public sealed class PostgresPublisher(NpgsqlDataSource dataSource, IOptions<Mess
         return headers;
     }
 
-    private static void Validate(IReadOnlyList<OutgoingMessage> messages)
+    internal static void Validate(IReadOnlyList<OutgoingMessage> messages)
     {
         foreach (var message in messages)
         {

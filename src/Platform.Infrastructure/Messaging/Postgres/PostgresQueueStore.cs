@@ -191,6 +191,3 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource)
 
     private static string Truncate(string reason) => reason.Length <= 1000 ? reason : reason[..1000];
 }
-
-/// <summary>A claimed message and how long it waited after it became visible.</summary>
-public sealed record ClaimedMessage(ReceivedMessage Message, TimeSpan PickupDelay);
