@@ -11,6 +11,8 @@ using Platform.Infrastructure.Feeds.Resilience;
 using Platform.Infrastructure.Feeds.Upstream;
 using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Messaging.Outbox;
+using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Telemetry;
 
 namespace Platform.IntegrationTests.Telemetry;
@@ -60,7 +62,7 @@ public sealed partial class MetricsCatalogueTests
     {
         // Static meters are created with their class; the DI-built ones are constructed here as the hosts do.
         foreach (var type in (Type[])[typeof(MessagingTelemetry), typeof(PipelineTelemetry), typeof(ReservationTelemetry), typeof(CatalogCache),
-                     typeof(ErrorTelemetry), typeof(RateLimitTelemetry)])
+                     typeof(ErrorTelemetry), typeof(RateLimitTelemetry), typeof(OutboxTelemetry), typeof(ErrorLogWriter)])
         {
             RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         }
