@@ -27,6 +27,10 @@ public static class RedisExtensions
             throw new InvalidOperationException($"Configuration setting 'ConnectionStrings:{connectionName}' is not a valid Redis connection string: {e.Message}", e);
         }
         options.AbortOnConnectFail = false;
+        // While Redis is away, commands fail at once instead of waiting in the client's backlog to be sent after the
+        // reconnect: every caller has a fallback (per-process rate limits, Postgres reads), and a replayed rate-limit
+        // increment would count a request the fallback already answered a second time.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2_000);
         options.ClientName ??= builder.Environment.ApplicationName;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Platform.Infrastructure.Security;
 using Platform.Infrastructure.Alerting.Channels;
 using Platform.Infrastructure.Alerting.Monitors;
 using Platform.Infrastructure.Alerting.Notifications;
@@ -16,6 +17,7 @@ public static class AlertingExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSecretProtection(); // channel secrets are encrypted at rest
         services.TryAddSingleton<AlertChannelStore>();
         services.TryAddSingleton<AlertRuleStore>();
         services.TryAddSingleton<AlertHistoryQueries>();

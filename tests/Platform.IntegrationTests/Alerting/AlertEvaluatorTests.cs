@@ -76,7 +76,11 @@ public sealed class AlertEvaluatorTests(PlatformServers servers)
     {
         var database = await servers.CreateDatabaseAsync();
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // Channel secrets are encrypted at rest: the store needs the test run's key.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Secrets:EncryptionKey"] = TestSecrets.EncryptionKey, ["Secrets:KeyId"] = TestSecrets.KeyId,
+        }).Build());
         services.AddLogging();
         services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
         services.AddAlertMonitoring();
