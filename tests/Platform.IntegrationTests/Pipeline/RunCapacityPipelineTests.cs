@@ -1,7 +1,8 @@
-using Platform.Infrastructure.Messaging;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Messaging;
 using Platform.IntegrationTests.Feeds.Support;
 
 namespace Platform.IntegrationTests.Pipeline;
@@ -21,9 +22,11 @@ public class RunCapacityPipelineTests(PlatformServers servers)
         var secondFeed = Guid.CreateVersion7();
         await harness.QueryAsync<int>("""
             UPDATE organizations SET plan = 'free' WHERE id = @OrgId;
-            INSERT INTO feeds (id, org_id, name, adapter, config) VALUES (@secondFeed, @OrgId, 'second', 'simulator', @config::jsonb);
+            INSERT INTO feeds (id, org_id, name, adapter, config, upstream_rps) VALUES (@secondFeed, @OrgId, 'second', 'simulator', @config::jsonb, @rps);
             SELECT 1;
-            """, new { harness.OrgId, secondFeed, config = JsonSerializer.Serialize(new { baseUrl = SimulatorServer.BaseUrl }) });
+            """, new { harness.OrgId, secondFeed, config = JsonSerializer.Serialize(new { baseUrl = SimulatorServer.BaseUrl }), rps = UpstreamRateLimit.Unlimited });
+        // Unlimited like the harness's own feed: at the default 2 requests/s the second run's scan and pages alone took
+        // close to the two minutes this test waits (206 count calls in one CI run), and capacity is what is tested here.
         var trigger = harness.Services.GetRequiredService<RunTrigger>();
 
         var first = await trigger.StartAsync(harness.OrgId, harness.FeedId, RunType.Full, "test", CancellationToken.None);
