@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Platform.Benchmarks;
 using Platform.Benchmarks.Ingest;
 using Platform.Benchmarks.Queue;
@@ -15,6 +16,10 @@ if (BenchArguments.Parse(args) is not { } arguments)
     Console.Error.WriteLine(BenchArguments.Usage);
     return 2;
 }
+
+// The api and the worker refuse to start without a secrets-at-rest key outside Development; the benchmark's processes
+// inherit this throwaway one (nothing they encrypt outlives the run).
+Environment.SetEnvironmentVariable("Secrets__EncryptionKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
 // Every wait below is bounded by this deadline. Ctrl+C and SIGTERM cancel it instead of ending the process, so the
 // clusters, servers and processes started so far are still stopped and removed on the way out.
