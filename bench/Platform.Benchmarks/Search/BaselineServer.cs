@@ -40,7 +40,8 @@ public static class BaselineServer
             }
             var sql = DiamondSearchSql.For(orgId, criteria, after: null);
             await using var connection = await dataSource.OpenConnectionAsync(context.RequestAborted);
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql.Page + ";\n" + sql.CappedCount, sql.Parameters, cancellationToken: context.RequestAborted));
+            // The api's sequence (DiamondSearch): page and estimate in one round trip, the capped count only when needed.
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql.Page + ";\n" + sql.Estimate, sql.Parameters, cancellationToken: context.RequestAborted));
             context.Response.ContentType = "application/json";
             await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
             json.WriteStartObject();
@@ -56,13 +57,11 @@ public static class BaselineServer
             json.WriteEndArray();
             await reader.NextResultAsync(context.RequestAborted);
             await reader.ReadAsync(context.RequestAborted);
-            var total = reader.GetInt64(0);
+            var planned = SearchTotal.PlannedRows(reader.GetString(0));
             await reader.DisposeAsync();
-            if (total > DiamondSearchSql.ExactTotalLimit)
-            {
-                _ = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql.Estimate, sql.Parameters, cancellationToken: context.RequestAborted));
-            }
-            json.WriteNumber("total", total);
+            var total = SearchTotal.WithoutCounting(firstPage: true, rows, criteria.Limit, planned)
+                ?? SearchTotal.FromCount(await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CappedCount, sql.Parameters, cancellationToken: context.RequestAborted)), planned);
+            json.WriteNumber("total", total.Count);
             json.WriteEndObject();
             await json.FlushAsync(context.RequestAborted);
         });

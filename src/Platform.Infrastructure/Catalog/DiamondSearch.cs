@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Platform.Domain.Catalog.Paging;
 using Platform.Domain.Catalog.Search;
 
@@ -14,23 +13,26 @@ public sealed class DiamondSearch(NpgsqlDataSource dataSource)
     {
         var sql = DiamondSearchSql.For(orgId, criteria, after);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Page and capped count in one round trip; the count reads at most 10 001 index entries.
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            sql.Page + ";\n" + sql.CappedCount, sql.Parameters, cancellationToken: cancellationToken));
-        var rows = (await results.ReadAsync<DiamondSearchRow>()).ToList();
-        var total = await results.ReadSingleAsync<long>();
+        // The page and the planner's estimate in one round trip; the capped count only when the estimate leaves the
+        // answer open (SearchTotal).
+        List<DiamondSearchRow> rows;
+        long planned;
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql.Page + ";\n" + sql.Estimate, sql.Parameters, cancellationToken: cancellationToken)))
+        {
+            rows = (await results.ReadAsync<DiamondSearchRow>()).ToList();
+            planned = SearchTotal.PlannedRows(await results.ReadSingleAsync<string>());
+        }
+        var total = SearchTotal.WithoutCounting(after is null, rows.Count, criteria.Limit, planned)
+            ?? SearchTotal.FromCount(await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                sql.CappedCount, sql.Parameters, cancellationToken: cancellationToken)), planned);
         DiamondPosition? next = null;
         if (rows.Count > criteria.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
             next = PositionOf(rows[^1]);
         }
-        if (total <= DiamondSearchSql.ExactTotalLimit)
-        {
-            return new DiamondPage(rows, next, total, false);
-        }
-        var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql.Estimate, sql.Parameters, cancellationToken: cancellationToken));
-        return new DiamondPage(rows, next, Math.Max(total, PlannedRows(plan)), true);
+        return new DiamondPage(rows, next, total.Count, total.IsEstimate);
     }
 
     /// <summary>Where a page that starts after <paramref name="row"/> begins: GraphQL gives every edge its own cursor.</summary>
@@ -39,15 +41,4 @@ public sealed class DiamondSearch(NpgsqlDataSource dataSource)
     /// <summary>Npgsql reads timestamptz as a UTC <see cref="DateTime"/>; positions speak <see cref="DateTimeOffset"/>.</summary>
     private static object PositionKey(object key) =>
         key is DateTime time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : key;
-
-    /// <summary>The planner's row estimate of the filtered scan (statistics from ANALYZE/autovacuum), from EXPLAIN's JSON.</summary>
-    private static long PlannedRows(string? plan)
-    {
-        if (plan is null)
-        {
-            return 0;
-        }
-        using var document = JsonDocument.Parse(plan);
-        return document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").TryGetDouble(out var rows) ? (long)rows : 0;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Platform.Infrastructure.Catalog;
 using Platform.IntegrationTests.Api.Support;
 
 namespace Platform.IntegrationTests.Api;
@@ -170,6 +171,27 @@ public sealed class DiamondSearchApiTests(PlatformServers servers)
         all.GetProperty("total").GetInt64().ShouldBeGreaterThan(10_000);
         few.GetProperty("totalIsEstimate").GetBoolean().ShouldBeFalse();
         few.GetProperty("total").GetInt64().ShouldBe(1_000);
+    }
+
+    [Fact]
+    public async Task Far_beyond_10000_matches_the_estimate_answers_alone_and_a_first_page_holding_every_match_is_exact()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers);
+        await CatalogSeed.GenerateAsync(api.Database, api.A, 50_000);
+        var client = api.ClientWith(api.A.ReaderKey);
+
+        // 50 000 matches: the planner's estimate (≥ 4 × 10 000) settles it without the capped count.
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/v1/diamonds?limit=1", Ct);
+        // 4 167 HEART stones, all on one page of 100 after a price floor leaves a handful.
+        var heartsOver = await client.GetFromJsonAsync<JsonElement>("/api/v1/diamonds?limit=100&shape=HEART&priceMin=99000", Ct);
+        var expectedHearts = await api.Database.CreateCommand(
+            $"SELECT count(*) FROM diamonds WHERE org_id = '{api.A.OrgId}' AND shape = 'HEART' AND retail_price >= 99000").ExecuteScalarAsync(Ct);
+
+        all.GetProperty("totalIsEstimate").GetBoolean().ShouldBeTrue();
+        all.GetProperty("total").GetInt64().ShouldBeInRange(SearchTotal.EstimateTrustedFrom, 60_000);
+        heartsOver.GetProperty("totalIsEstimate").GetBoolean().ShouldBeFalse();
+        heartsOver.GetProperty("total").GetInt64().ShouldBe((long)expectedHearts!);
+        heartsOver.GetProperty("items").GetArrayLength().ShouldBe((int)(long)expectedHearts!);
     }
 
     [Fact]
