@@ -29,14 +29,18 @@ public sealed class AnalyticsQueryTests
     [Fact]
     public void Price_trends_default_to_the_last_30_days_by_day()
     {
-        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 17, TimeSpan.Zero);
+        var endOfMinute = new DateTimeOffset(2026, 11, 30, 12, 1, 0, TimeSpan.Zero);
 
         var (query, errors) = PriceTrendQuery.Parse(Query(), now);
+        var (sameMinute, _) = PriceTrendQuery.Parse(Query(), now.AddSeconds(40));
 
         errors.IsEmpty.ShouldBeTrue();
         query.Interval.ShouldBe(TrendInterval.Day);
-        query.To.ShouldBe(now);
-        query.From.ShouldBe(now.AddDays(-30));
+        query.To.ShouldBe(endOfMinute);
+        query.From.ShouldBe(endOfMinute.AddDays(-30));
+        // Every default request of one minute is the same query, so they share one cache entry.
+        (sameMinute.From, sameMinute.To).ShouldBe((query.From, query.To));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed record PriceTrendQuery(DiamondSearchCriteria Criteria, TrendInterv
             "Price trends answer every bucket of the window at once; there is nothing to sort or page.", errors);
         var read = new QueryStringReader(filters.Own, errors);
         var interval = read.OneOf("interval", ["day", "week"]) == "week" ? TrendInterval.Week : TrendInterval.Day;
-        var to = read.Timestamp("to") ?? now;
+        var to = read.Timestamp("to") ?? EndOfMinute(now);
         var from = read.Timestamp("from") ?? to.AddDays(-DefaultDays);
         if (from >= to)
         {
@@ -38,5 +38,16 @@ public sealed record PriceTrendQuery(DiamondSearchCriteria Criteria, TrendInterv
             errors.Add("from", $"The window may span at most {MaxDays} days.");
         }
         return (new PriceTrendQuery(filters.Criteria, interval, from, to), errors);
+    }
+
+    /// <summary>
+    /// The default end of the window: the next whole minute, which still covers everything up to now (the window is
+    /// half-open and history is never in the future), so every default request of a minute is the same query and
+    /// shares one cache entry instead of making a new key per call. New history bumps the dataset version anyway.
+    /// </summary>
+    private static DateTimeOffset EndOfMinute(DateTimeOffset now)
+    {
+        var minute = TimeSpan.TicksPerMinute;
+        return new DateTimeOffset((now.UtcTicks / minute + 1) * minute, TimeSpan.Zero);
     }
 }
