@@ -84,6 +84,8 @@ public class SchedulingAndMaintenanceTests(PlatformServers servers) : IAsyncLife
         var stalledRun = Guid.CreateVersion7();
         var feed2 = Guid.CreateVersion7();
         var feed3 = Guid.CreateVersion7();
+        var lostConsolidation = Guid.CreateVersion7();
+        var lostScan = Guid.CreateVersion7();
         await connection.ExecuteAsync("""
             INSERT INTO feeds (id, org_id, name, adapter) VALUES (@feed2, @orgId, 'f2', 'simulator'), (@feed3, @orgId, 'f3', 'simulator');
             INSERT INTO pipeline_runs (id, org_id, feed_id, run_type, phase, trigger, updated_from, updated_to, expected_partitions, started_at)
@@ -95,7 +97,14 @@ public class SchedulingAndMaintenanceTests(PlatformServers servers) : IAsyncLife
             VALUES (@lostConsolidation, @orgId, @feed2, 'full', 'consolidating', 'test', now() - interval '1 day', now(), now() - interval '20 minutes');
             INSERT INTO pipeline_runs (id, org_id, feed_id, run_type, phase, trigger, updated_from, updated_to, created_at)
             VALUES (@lostScan, @orgId, @feed3, 'full', 'scanning', 'test', now() - interval '1 day', now(), now() - interval '20 minutes');
-            """, new { orgId, feedId, feed2, feed3, stalledRun, lostConsolidation = Guid.CreateVersion7(), lostScan = Guid.CreateVersion7() });
+            """, new { orgId, feedId, feed2, feed3, stalledRun, lostConsolidation, lostScan });
+        // Both runs' messages died. A queue table shows that by their absence; a broker cannot be searched, so with
+        // Service Bus only a dead letter proves a message lost (anything else may still be on its way, ADR 0028).
+        await connection.ExecuteAsync("""
+            INSERT INTO dead_letters (queue, message_id, body, headers, enqueued_at, attempts, reason) VALUES
+                ('ingest.consolidate', 'consolidate:' || @lostConsolidation || ':0', '{}', '{}', now() - interval '30 minutes', 5, 'test'),
+                ('ingest.scan', 'scan:' || @lostScan, '{}', '{}', now() - interval '30 minutes', 3, 'test');
+            """, new { lostConsolidation, lostScan });
 
         var report = await provider.GetRequiredService<PipelineMaintenance>().RunOnceAsync(CancellationToken.None);
 
