@@ -304,9 +304,9 @@ module apps 'modules/platform-apps.bicep' = {
     ingestMessagesPerReplica: ingestMessagesPerReplica
     consolidateMessagesPerReplica: consolidateMessagesPerReplica
   }
-  // No dependsOn needed: the apps read secrets (and pull images) with the app identity at start, and the
-  // references above to secrets.outputs and registry.outputs already make them wait for the secrets, the
-  // registry's AcrPull assignment and, through the secrets module, the Key Vault module with its role assignment.
+  // No dependsOn needed: the apps read secrets, pull images and log in to Postgres with the app identity at start,
+  // and the references above (secrets, registry and postgres outputs) already make them wait for the secrets, the
+  // AcrPull assignment, the Postgres Entra administrator and, through the secrets module, the Key Vault role.
 }
 
 // ---- Outputs: azd stores them in the environment (.azure/<env>/.env); the hooks and docs use them.
