@@ -8,7 +8,10 @@ using Platform.ServiceDefaults.Health;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The Aspire Npgsql client integration, rebuilt: a pooled data source, a health check, traces and metrics.</summary>
+/// <summary>
+/// The Aspire Npgsql client integration, rebuilt: a pooled data source (with Entra token authentication when
+/// <c>Aspire:Npgsql:UseEntraAuthentication</c> is on), a health check, traces and metrics.
+/// </summary>
 public static class NpgsqlExtensions
 {
     /// <summary>Registers a singleton <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:{connectionName}</c>.</summary>
@@ -18,12 +21,20 @@ public static class NpgsqlExtensions
         builder.Configuration.GetSection(NpgsqlSettings.SectionName).Bind(settings);
         settings.Validate();
         var connectionString = settings.ApplyPoolDefaults(connectionName, ConnectionStrings.Require(builder.Configuration, connectionName));
+        if (settings.UseEntraAuthentication)
+        {
+            NpgsqlEntraAuthentication.Validate(connectionName, new NpgsqlConnectionStringBuilder(connectionString));
+        }
 
         builder.Services.AddSingleton(sp =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(connectionString)
                 .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             dataSource.Name = connectionName;
+            if (settings.UseEntraAuthentication)
+            {
+                dataSource.UseEntraAuthentication(NpgsqlEntraAuthentication.Credential(sp), settings);
+            }
             return dataSource.Build();
         });
 

@@ -31,6 +31,18 @@ public sealed class NpgsqlSettings
     /// </summary>
     public int MaxAutoPrepare { get; set; } = 20;
 
+    /// <summary>
+    /// Log in with Microsoft Entra access tokens instead of a password (Azure Database for PostgreSQL with a managed
+    /// identity, ADR 0036). The connection string then names the identity as Username and carries no password.
+    /// </summary>
+    public bool UseEntraAuthentication { get; set; }
+
+    /// <summary>Seconds between token fetches while they succeed; far below a token's lifetime (an hour or more).</summary>
+    public int EntraTokenRefreshSeconds { get; set; } = 300;
+
+    /// <summary>Seconds before fetching again after a failed fetch (the previous token stays in use meanwhile).</summary>
+    public int EntraTokenRetrySeconds { get; set; } = 10;
+
     public void Validate()
     {
         Check(MaxPoolSize is >= 1 and <= 1000, nameof(MaxPoolSize), "between 1 and 1000");
@@ -38,6 +50,8 @@ public sealed class NpgsqlSettings
         Check(ConnectTimeoutSeconds is >= 1 and <= 300, nameof(ConnectTimeoutSeconds), "between 1 and 300");
         Check(HealthCheckTimeoutSeconds is >= 1 and <= 60, nameof(HealthCheckTimeoutSeconds), "between 1 and 60");
         Check(MaxAutoPrepare is >= 0 and <= 1000, nameof(MaxAutoPrepare), "between 0 and 1000");
+        Check(EntraTokenRefreshSeconds is >= 30 and <= 3000, nameof(EntraTokenRefreshSeconds), "between 30 and 3000 (a token lives about an hour)");
+        Check(EntraTokenRetrySeconds is >= 1 and <= 300, nameof(EntraTokenRetrySeconds), "between 1 and 300");
     }
 
     public string ApplyPoolDefaults(string connectionName, string connectionString)

@@ -1,11 +1,12 @@
 #!/bin/sh
 # azd preprovision hook: makes sure the three generated secrets exist in the azd environment before Bicep
-# runs (main.parameters.json passes them to infra/main.bicep, which writes them to Key Vault).
+# runs (main.parameters.json passes them to infra/main.bicep: the cursor and encryption keys go to Key Vault; the
+# Postgres password is the break-glass administrator's only, since the apps log in with Entra tokens, ADR 0036).
 # azd exports the environment's values to hooks, and OS variables win, so CI can supply its own.
 set -eu
 
 # Once generated they must stay the same: a new Postgres password on every provision would change the
-# server's password under running replicas, and a new cursor key would invalidate every cursor.
+# break-glass administrator's password each time, and a new cursor key would invalidate every cursor.
 if [ -n "${GITHUB_ACTIONS:-}" ]; then
   for name in POSTGRES_ADMIN_PASSWORD CATALOG_CURSOR_SIGNING_KEY SECRETS_ENCRYPTION_KEY; do
     eval "value=\${$name:-}"

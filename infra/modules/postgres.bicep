@@ -1,6 +1,6 @@
-// Postgres Flexible Server with Microsoft Entra authentication: the app identity is an Entra administrator.
-// Password authentication stays on for the generated administrator, whose connection string the apps read
-// from Key Vault, because the services authenticate with a password today (ADR 0026).
+// Postgres Flexible Server with Microsoft Entra authentication: the app identity is an Entra administrator, and
+// the apps log in as it with access tokens (ADR 0036). Password authentication stays on only for the generated
+// break-glass administrator, whose password lives in the azd environment and reaches no app.
 
 param location string
 param tags object

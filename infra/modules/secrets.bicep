@@ -5,12 +5,6 @@
 param keyVaultName string
 param redisName string
 param applicationInsightsName string
-param postgresFqdn string
-param databaseName string
-param postgresAdministratorLogin string
-
-@secure()
-param postgresAdministratorPassword string
 
 @secure()
 @description('Catalog:Cursor:SigningKey (Base64 of 32+ random bytes).')
@@ -33,21 +27,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 }
 
 // Secret names; container-app.bicep refers to them by these names (the outputs below).
+// No Postgres secret: the apps log in with Entra tokens and their connection string holds no password (ADR 0036).
 var names = {
-  platformdb: 'connectionstrings-platformdb'
   cache: 'connectionstrings-cache'
   applicationInsights: 'applicationinsights-connection-string'
   cursorSigningKey: 'catalog-cursor-signingkey'
   secretsEncryptionKey: 'secrets-encryptionkey'
-}
-
-resource platformdb 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
-  parent: vault
-  name: names.platformdb
-  properties: {
-    value: 'Host=${postgresFqdn};Port=5432;Database=${databaseName};Username=${postgresAdministratorLogin};Password=${postgresAdministratorPassword};SSL Mode=Require'
-    contentType: 'Npgsql connection string'
-  }
 }
 
 resource cache 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
@@ -89,7 +74,6 @@ resource encryptionKey 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
 }
 
 // Versionless URLs: a container app picks up a new secret version on its next revision or restart.
-output platformdbSecretUrl string = '${vault.properties.vaultUri}secrets/${platformdb.name}'
 output cacheSecretUrl string = '${vault.properties.vaultUri}secrets/${cache.name}'
 output applicationInsightsSecretUrl string = '${vault.properties.vaultUri}secrets/${applicationInsightsConnection.name}'
 output cursorSigningKeySecretUrl string = '${vault.properties.vaultUri}secrets/${cursorKey.name}'

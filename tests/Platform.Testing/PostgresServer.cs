@@ -68,6 +68,43 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", DataDirectory, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "start"], asPostgresUser: true)
         : Task.CompletedTask;
 
+    /// <summary>
+    /// Makes <paramref name="role"/> log in over TCP with its password (scram-sha-256) on the owned cluster, whose
+    /// other roles stay on <c>trust</c>: a rule ahead of the others in pg_hba.conf, then a configuration reload.
+    /// </summary>
+    public async Task RequirePasswordForAsync(string role)
+    {
+        if (!IsOwned)
+        {
+            throw new InvalidOperationException("Only a cluster the tests own can have its pg_hba.conf changed.");
+        }
+        var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+        // Rewritten in place, so the file keeps its owner (the postgres user) when the tests run as root.
+        await File.WriteAllTextAsync(hba, $"host all \"{role}\" 127.0.0.1/32 scram-sha-256\n" + await File.ReadAllTextAsync(hba));
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", admin);
+        await reload.ExecuteScalarAsync();
+        // The postmaster reloads on a signal, a moment later: wait until the role is refused without a password.
+        var passwordless = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = role, Pooling = false }.ConnectionString;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(50))
+        {
+            try
+            {
+                await using var probe = new NpgsqlConnection(passwordless);
+                await probe.OpenAsync();
+            }
+            catch (NpgsqlException)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"pg_hba.conf still lets {role} in without a password.");
+            }
+        }
+    }
+
     /// <summary>Stops the owned cluster at once, as a crash would.</summary>
     public async Task StopAsync()
     {

@@ -9,21 +9,23 @@ namespace Platform.UnitTests.Deployment;
 /// (<c>createArray</c>, <c>createObject</c>, <c>concat</c>, strings, integers), so the tests can read a module's
 /// parameters as JSON. Every other function call (<c>reference</c>, <c>parameters</c>, <c>format</c>, …) stays
 /// opaque: it evaluates to its own source text prefixed with <c>=</c>, e.g. <c>=reference('secrets').outputs.x.value</c>.
+/// In a nested module, <c>parameters('x')</c> as a whole value evaluates to what the enclosing template passes as x
+/// (given as <c>parameters</c>), so a value reads the same however deep the module sits.
 /// </summary>
 public static class ArmExpression
 {
     /// <summary>A JSON value from a template, depth first: strings in brackets are expressions, anything else is literal.</summary>
-    public static JsonNode? Evaluate(JsonNode? value) => value switch
+    public static JsonNode? Evaluate(JsonNode? value, JsonObject? parameters = null) => value switch
     {
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Evaluate(p.Value)))),
-        JsonArray a => new JsonArray([.. a.Select(Evaluate)]),
-        JsonValue v when v.TryGetValue<string>(out var text) && text.StartsWith('[') && !text.StartsWith("[[", StringComparison.Ordinal) => Parse(text[1..^1]),
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Evaluate(p.Value, parameters)))),
+        JsonArray a => new JsonArray([.. a.Select(e => Evaluate(e, parameters))]),
+        JsonValue v when v.TryGetValue<string>(out var text) && text.StartsWith('[') && !text.StartsWith("[[", StringComparison.Ordinal) => Parse(text[1..^1], parameters),
         _ => value?.DeepClone(),
     };
 
-    public static JsonNode? Parse(string expression)
+    public static JsonNode? Parse(string expression, JsonObject? parameters = null)
     {
-        var parser = new Parser(expression);
+        var parser = new Parser(expression, parameters);
         var result = parser.ParseExpression();
         parser.ExpectEnd();
         return result;
@@ -36,7 +38,7 @@ public static class ArmExpression
         return source.Length > 0;
     }
 
-    private sealed class Parser(string text)
+    private sealed class Parser(string text, JsonObject? parameters)
     {
         private int _position;
 
@@ -105,6 +107,8 @@ public static class ArmExpression
                 "true" => JsonValue.Create(true),
                 "false" => JsonValue.Create(false),
                 "null" => null,
+                "parameters" when parameters is not null && args is [JsonValue p] && p.TryGetValue<string>(out var parameter) && parameters.ContainsKey(parameter) =>
+                    parameters[parameter]?.DeepClone(),
                 _ => JsonValue.Create("=" + text[start.._position]),
             };
         }

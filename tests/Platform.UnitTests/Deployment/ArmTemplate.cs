@@ -21,28 +21,63 @@ public sealed class ArmTemplate
 
     public JsonObject Resources => Root["resources"]!.AsObject();
 
-    /// <summary>A module of main.bicep by its symbolic name: its evaluated parameters and its own template.</summary>
+    /// <summary>
+    /// A module by its symbolic name, in main.bicep or nested in one of its modules (e.g. <c>api</c> in <c>apps</c>):
+    /// its evaluated parameters, as main's values where a nested module just passes its parent's parameter on, and its own template.
+    /// </summary>
     public ModuleInstance Module(string symbolicName)
     {
-        var deployment = Resources[symbolicName]?.AsObject()
-            ?? throw new InvalidOperationException($"main.bicep has no module '{symbolicName}'.");
-        deployment["type"]!.GetValue<string>().ShouldBe("Microsoft.Resources/deployments");
-        var properties = deployment["properties"]!.AsObject();
-        var parameters = new JsonObject();
-        foreach (var (name, value) in properties["parameters"]!.AsObject())
+        var matches = Modules().Where(m => m.Name == symbolicName).ToList();
+        return matches.Count switch
         {
-            // Either { "value": … } or an expression that picks one, e.g. if(empty(x), createObject('value', …), …).
-            var evaluated = ArmExpression.Evaluate(value);
-            parameters[name] = evaluated is JsonObject o && o.ContainsKey("value") ? o["value"]?.DeepClone() : evaluated;
-        }
-        return new ModuleInstance(symbolicName, parameters, properties["template"]!.AsObject());
+            1 => matches[0],
+            0 => throw new InvalidOperationException($"main.bicep has no module '{symbolicName}', nor has any of its modules."),
+            _ => throw new InvalidOperationException($"Module name '{symbolicName}' is ambiguous."),
+        };
     }
 
-    /// <summary>The modules whose template declares a resource of this type (e.g. every container app).</summary>
+    /// <summary>Every module at any depth, parents before their children.</summary>
+    public IEnumerable<ModuleInstance> Modules() => ModulesIn(Root, null);
+
+    /// <summary>The modules whose own template (not a nested module) declares a resource of this type (e.g. every container app).</summary>
     public IReadOnlyList<ModuleInstance> ModulesDeclaring(string resourceType) =>
-        [.. Resources.Where(r => r.Value!["type"]!.GetValue<string>() == "Microsoft.Resources/deployments")
-            .Select(r => Module(r.Key))
-            .Where(m => m.ResourcesOfType(resourceType).Any())];
+        [.. Modules().Where(m => DirectResources(m.Template).Any(r => r["type"]!.GetValue<string>() == resourceType))];
+
+    private static IEnumerable<ModuleInstance> ModulesIn(JsonObject template, JsonObject? parentParameters)
+    {
+        foreach (var (name, resource) in NamedResources(template))
+        {
+            if (resource["type"]!.GetValue<string>() != "Microsoft.Resources/deployments")
+            {
+                continue;
+            }
+            var properties = resource["properties"]!.AsObject();
+            var parameters = new JsonObject();
+            foreach (var (parameter, value) in properties["parameters"]!.AsObject())
+            {
+                // Either { "value": … } or an expression that picks one, e.g. if(empty(x), createObject('value', …), …).
+                var evaluated = ArmExpression.Evaluate(value, parentParameters);
+                parameters[parameter] = evaluated is JsonObject o && o.ContainsKey("value") ? o["value"]?.DeepClone() : evaluated;
+            }
+            var module = new ModuleInstance(name, parameters, properties["template"]!.AsObject());
+            yield return module;
+            foreach (var nested in ModulesIn(module.Template, parameters))
+            {
+                yield return nested;
+            }
+        }
+    }
+
+    private static IEnumerable<(string Name, JsonObject Resource)> NamedResources(JsonObject template) =>
+        template["resources"] is JsonObject named ? named.Select(r => (r.Key, r.Value!.AsObject())) : [];
+
+    private static IEnumerable<JsonObject> DirectResources(JsonObject template) =>
+        (template["resources"] switch
+        {
+            JsonObject named => named.Select(r => r.Value!.AsObject()),
+            JsonArray list => list.Select(r => r!.AsObject()),
+            _ => [],
+        }).Where(r => r["existing"]?.GetValue<bool>() != true);
 
     /// <summary>Resources of a type declared anywhere: in main and in every module.</summary>
     public IEnumerable<JsonObject> AllResourcesOfType(string resourceType) =>

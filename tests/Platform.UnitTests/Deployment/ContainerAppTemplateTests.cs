@@ -3,7 +3,10 @@ using Platform.Worker.Roles;
 
 namespace Platform.UnitTests.Deployment;
 
-/// <summary>The container apps in the compiled template (infra/modules/container-app.bicep and its four uses in main.bicep).</summary>
+/// <summary>
+/// The container apps in the compiled template (infra/modules/container-app.bicep and its four uses in
+/// infra/modules/platform-apps.bicep, the module main.bicep calls <c>apps</c>).
+/// </summary>
 public sealed class ContainerAppTemplateTests
 {
     private const string ContainerApps = "Microsoft.App/containerApps";
@@ -12,7 +15,6 @@ public sealed class ContainerAppTemplateTests
     // Settings whose values are credentials: they may reach a container only as Key Vault references.
     private static readonly string[] SecretSettings =
     [
-        "ConnectionStrings__platformdb",
         "ConnectionStrings__cache",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "Catalog__Cursor__SigningKey",
@@ -109,12 +111,38 @@ public sealed class ContainerAppTemplateTests
         var secrets = module.Parameter("secrets").ShouldBeOfType<JsonArray>().Select(s => s!.AsObject()).ToList();
         secrets.ShouldAllBe(s => IsKeyVaultSecretUrl(s["keyVaultUrl"]), $"{moduleName}: every secret is a Key Vault URL from the secrets module");
         secrets.Select(s => s["env"]!.GetValue<string>()).ShouldBe(
-            ["ConnectionStrings__platformdb", "ConnectionStrings__cache", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Secrets__EncryptionKey", .. moduleName == "api" ? new[] { "Catalog__Cursor__SigningKey" } : []],
+            ["ConnectionStrings__cache", "APPLICATIONINSIGHTS_CONNECTION_STRING", "Secrets__EncryptionKey", .. moduleName == "api" ? new[] { "Catalog__Cursor__SigningKey" } : []],
             ignoreOrder: true);
 
         env["Messaging__Transport"]!.ShouldBeOpaque("parameters('messagingTransport')");
         Template.Parameter("messagingTransport")["defaultValue"]!.GetValue<string>().ShouldBe("servicebus");
         env["AZURE_CLIENT_ID"]!.ShouldBeOpaque("reference('identity').outputs.appClientId.value");
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("ingestWorker")]
+    [InlineData("consolidatorWorker")]
+    [InlineData("singletonWorker")]
+    public void The_database_connection_names_the_app_identity_carries_no_password_and_turns_entra_tokens_on(string moduleName)
+    {
+        var env = Settings(Template.Module(moduleName));
+
+        // ADR 0036: the Postgres role is the app identity (the Entra administrator); the password is a token fetched at run time.
+        env["ConnectionStrings__platformdb"]!.ShouldBeOpaque(
+            "format('Host={0};Port=5432;Database={1};Username={2};SSL Mode=Require', reference('postgres').outputs.fqdn.value, " +
+            "variables('databaseName'), reference('identity').outputs.appIdentityName.value)");
+        env["Aspire__Npgsql__UseEntraAuthentication"]!.GetValue<string>().ShouldBe("true");
+        Template.Module("postgres").Parameter("appIdentityName").ShouldBeOpaque("reference('identity').outputs.appIdentityName.value");
+
+        // No Postgres password reaches an app: not as a setting, not as a secret, and not into Key Vault.
+        foreach (var (name, value) in env)
+        {
+            (value?.ToJsonString() ?? "").ShouldNotContain("postgresAdministratorPassword", Case.Insensitive, name);
+        }
+        Template.Module(moduleName).Parameter("secrets")!.ToJsonString().ShouldNotContain("platformdb", Case.Insensitive);
+        Template.Module("secrets").Parameters.Select(p => p.Key).ShouldNotContain(p => p.Contains("postgres", StringComparison.OrdinalIgnoreCase));
+        Template.Module("secrets").Template.ToJsonString().ShouldNotContain("platformdb", Case.Insensitive);
     }
 
     [Fact]
@@ -126,7 +154,7 @@ public sealed class ContainerAppTemplateTests
         var ingress = api.Resource(ContainerApps)["properties"]!["configuration"]!["ingress"]!.GetValue<string>();
         ingress.ShouldContain("'external', true()");
         ingress.ShouldContain("'allowInsecure', false()");
-        Template.Root["outputs"]!["API_URL"]!["value"]!.GetValue<string>().ShouldContain("reference('api').outputs.fqdn.value");
+        Template.Root["outputs"]!["API_URL"]!["value"]!.GetValue<string>().ShouldContain("reference('apps').outputs.apiFqdn.value");
     }
 
     [Fact]
