@@ -33,6 +33,7 @@ app.UseErrorLog();
 app.UsePlatformErrors();
 app.UseApiRequestGuards();
 app.UseAuthentication();
+app.UseCallerLogScope();
 app.UseApiRateLimits();
 app.UseAuthorization();
 

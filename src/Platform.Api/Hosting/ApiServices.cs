@@ -39,6 +39,7 @@ public static class ApiServices
         // /health/ready shows its component detail to operator keys (and to Health:DetailNetworks), not to anonymous callers.
         builder.Services.Configure<HealthDetailOptions>(options =>
             options.IsOperator = user => user.HasClaim(PlatformClaims.Scope, Scopes.PlatformAdmin));
+        builder.Services.AddSingleton<Apis.StatusSummary>();
         builder.Services.AddApiSecurity();
         builder.Services.AddApiReference();
         builder.Services.AddApiRateLimits(builder.Configuration);

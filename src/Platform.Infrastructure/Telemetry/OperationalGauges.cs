@@ -3,30 +3,41 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Operations.Health;
+using Platform.Infrastructure.Operations.Queues;
 
 namespace Platform.Infrastructure.Telemetry;
 
 /// <summary>
 /// Database-wide gauges: per queue its depth (ready, in flight, scheduled), the age of its oldest ready message and its
 /// dead letters (meter <c>Platform.Messaging</c>), and the runs holding capacity by phase (meter <c>Platform.Pipeline</c>).
-/// One sample every <see cref="TelemetryOptions.GaugeRefreshSeconds"/> in the background, two cheap grouped queries in one
+/// One sample every <see cref="TelemetryOptions.GaugeRefreshSeconds"/> in the background, cheap grouped queries in one
 /// round trip; the observable instruments report the last sample. Known queues report zeros, so their series exist
-/// before the first message.
+/// before the first message. The same sample, with the recent error count, is what readiness and the status summary
+/// read (<see cref="IOperationalSnapshots"/>): no probe or scrape queries the database for these figures.
 /// </summary>
-public sealed partial class OperationalGauges : BackgroundService
+public sealed partial class OperationalGauges : BackgroundService, IOperationalSnapshots
 {
     private static readonly string[] KnownQueues = [QueueNames.IngestScan, QueueNames.IngestPage, QueueNames.IngestConsolidate];
     private static readonly string[] ActivePhases = ["queued", "scanning", "running", "consolidating"];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _interval;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<ReadinessOptions> _readiness;
     private readonly ILogger<OperationalGauges> _logger;
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Sample _last = Sample.Empty;
+    private long _samples;
 
-    public OperationalGauges(NpgsqlDataSource dataSource, IMeterFactory meters, IOptions<TelemetryOptions> options, ILogger<OperationalGauges> logger)
+    public OperationalGauges(
+        NpgsqlDataSource dataSource, IMeterFactory meters, IOptions<TelemetryOptions> options, IOptionsMonitor<ReadinessOptions> readiness,
+        TimeProvider time, ILogger<OperationalGauges> logger)
     {
         _dataSource = dataSource;
         _interval = TimeSpan.FromSeconds(options.Value.GaugeRefreshSeconds);
+        _readiness = readiness;
+        _time = time;
         _logger = logger;
         var messaging = meters.Create(MessagingTelemetry.Name);
         messaging.CreateObservableGauge<long>("platform.messaging.queue.depth", () => _last.Depth, "{message}",
@@ -40,6 +51,15 @@ public sealed partial class OperationalGauges : BackgroundService
             "Runs holding capacity across all organizations, by phase (queued, scanning, running, consolidating).");
     }
 
+    public OperationalSnapshot? Latest => _last.Snapshot;
+
+    public TimeSpan Interval => _interval;
+
+    public Task FirstAttempt => _firstAttempt.Task;
+
+    /// <summary>Samples taken successfully since the start (tests check that readiness calls add none).</summary>
+    public long SamplesTaken => Interlocked.Read(ref _samples);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval);
@@ -48,21 +68,26 @@ public sealed partial class OperationalGauges : BackgroundService
             try
             {
                 _last = await SampleAsync(stoppingToken);
+                Interlocked.Increment(ref _samples);
             }
             catch (Exception e) when ((e is NpgsqlException or TimeoutException) && !stoppingToken.IsCancellationRequested)
             {
-                // The gauges keep their last values; readiness reports the database itself.
+                // The gauges keep their last values; readiness reports the sample's age (stale) and the database itself.
                 LogSampleFailed(e);
             }
+            _firstAttempt.TrySetResult();
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private async Task<Sample> SampleAsync(CancellationToken cancellationToken)
     {
+        var errorWindow = _readiness.CurrentValue.ErrorWindowMinutes;
+        var sampledAt = _time.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
             SELECT queue AS "Queue",
+                   count(*)::bigint AS "Depth",
                    count(*) FILTER (WHERE visible_at <= now())::bigint AS "Ready",
                    count(*) FILTER (WHERE visible_at > now() AND claimed_by IS NOT NULL)::bigint AS "InFlight",
                    count(*) FILTER (WHERE visible_at > now() AND claimed_by IS NULL)::bigint AS "Scheduled",
@@ -71,17 +96,21 @@ public sealed partial class OperationalGauges : BackgroundService
             SELECT queue AS "Queue", count(*)::bigint AS "Count" FROM dead_letters WHERE replayed_at IS NULL GROUP BY queue;
             SELECT phase AS "Phase", count(*)::bigint AS "Count" FROM pipeline_runs
             WHERE phase IN ('queued', 'scanning', 'running', 'consolidating') GROUP BY phase;
-            """, cancellationToken: cancellationToken));
+            SELECT count(*)::bigint FROM error_log WHERE occurred_at >= @errorsSince;
+            """, new { errorsSince = sampledAt.AddMinutes(-errorWindow).UtcDateTime }, cancellationToken: cancellationToken));
         var queues = (await results.ReadAsync<QueueRow>()).ToDictionary(q => q.Queue);
         var dead = (await results.ReadAsync<(string Queue, long Count)>()).ToDictionary(d => d.Queue, d => d.Count);
         var runs = (await results.ReadAsync<(string Phase, long Count)>()).ToDictionary(r => r.Phase, r => r.Count);
-        var names = KnownQueues.Union(queues.Keys).Union(dead.Keys).ToList();
+        var errors = await results.ReadSingleAsync<long>();
+        var names = KnownQueues.Union(queues.Keys).Union(dead.Keys).Order(StringComparer.Ordinal).ToList();
 
         var depth = new List<Measurement<long>>();
         var oldest = new List<Measurement<double>>();
+        var statuses = new List<QueueStatus>(names.Count);
         foreach (var name in names)
         {
             var row = queues.GetValueOrDefault(name) ?? new QueueRow { Queue = name };
+            statuses.Add(new QueueStatus(name, row.Depth, row.Ready, row.InFlight, row.Scheduled, row.OldestAge, dead.GetValueOrDefault(name)));
             var queue = MessagingTelemetry.Queue(name);
             depth.Add(new(row.Ready, queue, new("state", "ready")));
             depth.Add(new(row.InFlight, queue, new("state", "in_flight")));
@@ -91,19 +120,21 @@ public sealed partial class OperationalGauges : BackgroundService
         return new Sample(
             depth, oldest,
             names.Select(name => new Measurement<long>(dead.GetValueOrDefault(name), MessagingTelemetry.Queue(name))).ToList(),
-            ActivePhases.Select(phase => new Measurement<long>(runs.GetValueOrDefault(phase), new KeyValuePair<string, object?>("phase", phase))).ToList());
+            ActivePhases.Select(phase => new Measurement<long>(runs.GetValueOrDefault(phase), new KeyValuePair<string, object?>("phase", phase))).ToList(),
+            new OperationalSnapshot(sampledAt, statuses, errors, errorWindow));
     }
 
     private sealed record Sample(
         IReadOnlyList<Measurement<long>> Depth, IReadOnlyList<Measurement<double>> OldestAge,
-        IReadOnlyList<Measurement<long>> DeadLetters, IReadOnlyList<Measurement<long>> ActiveRuns)
+        IReadOnlyList<Measurement<long>> DeadLetters, IReadOnlyList<Measurement<long>> ActiveRuns, OperationalSnapshot? Snapshot)
     {
-        public static readonly Sample Empty = new([], [], [], []);
+        public static readonly Sample Empty = new([], [], [], [], null);
     }
 
     private sealed class QueueRow
     {
         public string Queue { get; init; } = "";
+        public long Depth { get; init; }
         public long Ready { get; init; }
         public long InFlight { get; init; }
         public long Scheduled { get; init; }

@@ -1,11 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Domain.Alerting;
-using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Alerting.Channels;
 using Platform.Infrastructure.Alerting.Monitors;
 using Platform.Infrastructure.Alerting.Rules;
-using Platform.Infrastructure.Database;
 
 namespace Platform.IntegrationTests.Alerting;
 
@@ -72,21 +69,7 @@ public sealed class AlertEvaluatorTests(PlatformServers servers)
         owners.ShouldBe([(null, orgB), (orgA, orgA), (null, orgA)], ignoreOrder: true);
     }
 
-    private async Task<ServiceProvider> BuildAsync()
-    {
-        var database = await servers.CreateDatabaseAsync();
-        var services = new ServiceCollection();
-        // Channel secrets are encrypted at rest: the store needs the test run's key.
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Secrets:EncryptionKey"] = TestSecrets.EncryptionKey, ["Secrets:KeyId"] = TestSecrets.KeyId,
-        }).Build());
-        services.AddLogging();
-        services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
-        services.AddAlertMonitoring();
-        DapperConventions.Apply();
-        return services.BuildServiceProvider();
-    }
+    private async Task<ServiceProvider> BuildAsync() => AlertServices.Build((await servers.CreateDatabaseAsync()).ConnectionString);
 
     /// <summary>A platform-wide rule with two channels (nothing listens: the messages stay queued for the test to read).</summary>
     private static async Task CreatePlatformRuleAsync(IServiceProvider provider, string kind, int cooldownSeconds)

@@ -84,7 +84,7 @@ public sealed class AlertsApiTests(PlatformServers servers)
     }
 
     [Fact]
-    public async Task A_pagerduty_channel_posts_an_events_v2_trigger_with_its_routing_key_to_the_configured_endpoint()
+    public async Task A_pagerduty_channel_test_posts_an_events_v2_trigger_with_its_routing_key_then_resolves_it_with_the_same_dedup_key()
     {
         await using var receiver = await AlertReceiver.StartAsync();
         await using var api = await TwoTenantApi.StartAsync(servers, new Dictionary<string, string?> { ["Alerting:PagerDutyEventsUrl"] = receiver.Url("/v2/enqueue") });
@@ -94,10 +94,17 @@ public sealed class AlertsApiTests(PlatformServers servers)
         await a.PostAsync($"/api/v1/alerts/channels/{created.GetProperty("id").GetGuid()}/test", null, Ct);
 
         created.GetRawText().ShouldNotContain("R0UT1NGKEY");
-        var body = receiver.At("/v2/enqueue").ShouldHaveSingleItem();
+        // A test send triggers and then resolves its own incident: nobody's pager is left with an open test alert.
+        var bodies = receiver.At("/v2/enqueue");
+        bodies.Count.ShouldBe(2);
+        var (body, resolve) = (bodies[0], bodies[1]);
         body.GetProperty("routing_key").GetString().ShouldBe("R0UT1NGKEY0123456789abcdefABCDEF");
         body.GetProperty("event_action").GetString().ShouldBe("trigger");
-        body.GetProperty("dedup_key").GetString().ShouldStartWith("platform-alert-");
+        var dedupKey = body.GetProperty("dedup_key").GetString()!;
+        dedupKey.ShouldStartWith("platform-test-");
+        resolve.GetProperty("routing_key").GetString().ShouldBe("R0UT1NGKEY0123456789abcdefABCDEF");
+        resolve.GetProperty("event_action").GetString().ShouldBe("resolve");
+        resolve.GetProperty("dedup_key").GetString().ShouldBe(dedupKey);
         var payload = body.GetProperty("payload");
         payload.GetProperty("source").GetString().ShouldBe("platform");
         payload.GetProperty("severity").GetString().ShouldBe("info");

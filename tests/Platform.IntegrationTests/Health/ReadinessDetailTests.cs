@@ -59,7 +59,7 @@ public sealed class ReadinessDetailTests(PlatformServers servers)
     [Fact]
     public async Task A_message_waiting_longer_than_the_threshold_makes_the_transport_degraded_with_the_reason()
     {
-        await using var api = await TwoTenantApi.StartAsync(servers, new Dictionary<string, string?> { ["Health:Readiness:QueueOldestDegradedSeconds"] = "60" });
+        await using var api = await TwoTenantApi.StartAsync(servers, Sampled(("Health:Readiness:QueueOldestDegradedSeconds", "60")));
         var operatorKey = await api.OperatorKeyAsync();
         await using (var connection = await api.Database.OpenConnectionAsync(Ct))
         {
@@ -70,6 +70,9 @@ public sealed class ReadinessDetailTests(PlatformServers servers)
                 """);
         }
 
+        // The transport check reads the background sample: the next one sees the messages.
+        await Eventually.TrueAsync(async () => (await GetJsonAsync(api.Factory.CreateClient(), "/health/ready")).Body.GetProperty("status").GetString() == "Degraded",
+            SampleWait, "the next sample sees the old message");
         var (status, summary) = await GetJsonAsync(api.Factory.CreateClient(), "/health/ready");
         var (_, detail) = await GetJsonAsync(api.ClientWith(operatorKey), "/health/ready");
 
@@ -86,7 +89,7 @@ public sealed class ReadinessDetailTests(PlatformServers servers)
     [Fact]
     public async Task An_oldest_message_past_the_unhealthy_threshold_answers_503()
     {
-        await using var api = await TwoTenantApi.StartAsync(servers, new Dictionary<string, string?> { ["Health:Readiness:QueueOldestUnhealthySeconds"] = "120" });
+        await using var api = await TwoTenantApi.StartAsync(servers, Sampled(("Health:Readiness:QueueOldestUnhealthySeconds", "120")));
         await using (var connection = await api.Database.OpenConnectionAsync(Ct))
         {
             await connection.ExecuteAsync("""
@@ -94,6 +97,8 @@ public sealed class ReadinessDetailTests(PlatformServers servers)
                 """);
         }
 
+        await Eventually.TrueAsync(async () => (await GetJsonAsync(api.Factory.CreateClient(), "/health/ready")).Status == HttpStatusCode.ServiceUnavailable,
+            SampleWait, "the next sample sees the stuck message");
         var (status, summary) = await GetJsonAsync(api.Factory.CreateClient(), "/health/ready");
 
         status.ShouldBe(HttpStatusCode.ServiceUnavailable);
@@ -103,13 +108,17 @@ public sealed class ReadinessDetailTests(PlatformServers servers)
     [Fact]
     public async Task Recent_errors_above_the_threshold_make_readiness_degraded_and_old_ones_do_not_count()
     {
-        await using var api = await TwoTenantApi.StartAsync(servers, new Dictionary<string, string?> { ["Health:Readiness:ErrorsDegraded"] = "3" });
+        await using var api = await TwoTenantApi.StartAsync(servers, Sampled(("Health:Readiness:ErrorsDegraded", "3")));
         var operatorKey = await api.OperatorKeyAsync();
         await ErrorRows.InsertAsync(api.Database, [.. Enumerable.Repeat(DateTimeOffset.UtcNow.AddMinutes(-1), 2), DateTimeOffset.UtcNow.AddHours(-1)]);
+        await Eventually.TrueAsync(async () => (await ComponentAsync(api, operatorKey, "errors")).GetProperty("data").GetProperty("errors").GetInt64() == 2,
+            SampleWait, "the next sample counts the two recent errors");
         (await ComponentAsync(api, operatorKey, "errors")).GetProperty("status").GetString().ShouldBe("Healthy");
 
         await ErrorRows.InsertAsync(api.Database, [DateTimeOffset.UtcNow]);
 
+        await Eventually.TrueAsync(async () => (await ComponentAsync(api, operatorKey, "errors")).GetProperty("data").GetProperty("errors").GetInt64() == 3,
+            SampleWait, "the next sample counts the third");
         var errors = await ComponentAsync(api, operatorKey, "errors");
         errors.GetProperty("status").GetString().ShouldBe("Degraded");
         errors.GetProperty("data").GetProperty("errors").GetInt64().ShouldBe(3);
@@ -148,6 +157,19 @@ public sealed class ReadinessDetailTests(PlatformServers servers)
         var error = Should.Throw<Exception>(() => api.CreateClient());
 
         error.ToString().ShouldContain("Health:DetailNetworks");
+    }
+
+    /// <summary>The transport and errors checks read the background sample: sampled every second here.</summary>
+    private static readonly TimeSpan SampleWait = TimeSpan.FromSeconds(15);
+
+    private static Dictionary<string, string?> Sampled(params (string Key, string Value)[] settings)
+    {
+        var all = new Dictionary<string, string?> { ["Telemetry:GaugeRefreshSeconds"] = "1" };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        return all;
     }
 
     private static async Task<JsonElement> ComponentAsync(TwoTenantApi api, string operatorKey, string name) =>

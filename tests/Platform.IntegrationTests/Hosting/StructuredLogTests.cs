@@ -13,7 +13,7 @@ public sealed class StructuredLogTests(PlatformServers servers)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Logs_of_authenticated_calls_are_json_lines_with_trace_ids_and_no_secrets()
+    public async Task Logs_of_authenticated_calls_are_json_lines_with_trace_ids_caller_scopes_and_no_secrets()
     {
         var database = await servers.CreateDatabaseAsync();
         DapperConventions.Apply();
@@ -51,6 +51,17 @@ public sealed class StructuredLogTests(PlatformServers servers)
         requestLines.ShouldNotBeEmpty();
         requestLines.ShouldAllBe(entry => entry.GetProperty("traceId").GetString()!.Length == 32 && entry.GetProperty("spanId").GetString()!.Length == 16);
 
+        // After authentication every line of the request names the caller's organization and key id (scopes).
+        var endpointLines = entries.Where(entry => entry.GetProperty("category").GetString() == "Microsoft.AspNetCore.Routing.EndpointMiddleware").ToList();
+        AssertCallerScopes(endpointLines, "/api/v1/organization", tenant.OrgId, tenant.AdminKeyId);
+        AssertCallerScopes(endpointLines, "/api/v1/diamonds", tenant.OrgId, tenant.ReaderKeyId);
+        var anonymous = endpointLines.Where(entry => RequestPath(entry) == "/api/v1/status").ToList();
+        anonymous.ShouldNotBeEmpty();
+        foreach (var entry in anonymous)
+        {
+            entry.GetProperty("scopes").TryGetProperty("ApiKeyId", out _).ShouldBeFalse(entry.ToString());
+        }
+
         var text = string.Join('\n', lines);
         text.ShouldNotContain(tenant.AdminKey);
         text.ShouldNotContain(tenant.ReaderKey);
@@ -58,6 +69,21 @@ public sealed class StructuredLogTests(PlatformServers servers)
         text.ShouldNotContain("s3cr3t-value");
         text.ShouldContain(SecretRedactor.Mask, customMessage: "the request line with the key was logged, redacted");
     }
+
+    private static void AssertCallerScopes(List<JsonElement> entries, string path, Guid orgId, Guid keyId)
+    {
+        var request = entries.Where(entry => RequestPath(entry) == path).ToList();
+        request.ShouldNotBeEmpty($"endpoint lines of {path}");
+        foreach (var entry in request)
+        {
+            var scopes = entry.GetProperty("scopes");
+            scopes.GetProperty("OrganizationId").GetString().ShouldBe(orgId.ToString(), entry.ToString());
+            scopes.GetProperty("ApiKeyId").GetString().ShouldBe(keyId.ToString(), entry.ToString());
+        }
+    }
+
+    private static string? RequestPath(JsonElement entry) =>
+        entry.TryGetProperty("scopes", out var scopes) && scopes.TryGetProperty("RequestPath", out var path) ? path.GetString() : null;
 
     [Theory]
     [InlineData("GET /x?api_key=plat_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab", "GET /x?api_key=[redacted]")]

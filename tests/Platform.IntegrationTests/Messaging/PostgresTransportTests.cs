@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Messaging.Postgres;
+using Platform.Infrastructure.Operations.Queues;
 
 namespace Platform.IntegrationTests.Messaging;
 
@@ -143,7 +144,7 @@ public sealed class PostgresTransportTests(PlatformServers servers)
     }
 
     [Fact]
-    public async Task A_handler_can_refuse_a_message_straight_to_the_dead_letters_and_replay_requeues_it()
+    public async Task A_handler_can_refuse_a_message_straight_to_the_dead_letters_and_the_operator_replay_requeues_it_once()
     {
         var database = await servers.CreateDatabaseAsync();
         var refuse = true;
@@ -156,11 +157,14 @@ public sealed class PostgresTransportTests(PlatformServers servers)
         refuse = false;
         await using var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         var ids = (await connection.QueryAsync<long>("SELECT id FROM dead_letters")).ToList();
-        (await host.Services.GetRequiredService<PostgresQueueStore>().ReplayDeadLettersAsync(ids, CancellationToken.None)).ShouldBe(1);
+        // The one replay mechanism, the operator route's: re-published through the publisher with a fresh message id.
+        var deadLetters = ActivatorUtilities.CreateInstance<DeadLetters>(host.Services);
+        (await deadLetters.ReplayAsync(Queue, new ReplaySelection(ids, false, ids.Count), "test", null, null, CancellationToken.None)).ShouldBe(ids);
 
         var script = host.Services.GetRequiredService<HandlerScript>();
         await Eventually.TrueAsync(() => Task.FromResult(script.Seen.Count == 2), TimeSpan.FromSeconds(10), "the replayed message is handled");
-        (await host.Services.GetRequiredService<PostgresQueueStore>().ReplayDeadLettersAsync(ids, CancellationToken.None)).ShouldBe(0);
+        // Replayed at most once.
+        (await deadLetters.ReplayAsync(Queue, new ReplaySelection(ids, false, ids.Count), "test", null, null, CancellationToken.None)).ShouldBeEmpty();
         await host.StopAsync();
     }
 

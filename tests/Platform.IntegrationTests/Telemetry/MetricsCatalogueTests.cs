@@ -13,6 +13,7 @@ using Platform.Infrastructure.Ingestion;
 using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Messaging.Outbox;
 using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.Infrastructure.Operations.Health;
 using Platform.Infrastructure.Telemetry;
 
 namespace Platform.IntegrationTests.Telemetry;
@@ -66,11 +67,12 @@ public sealed partial class MetricsCatalogueTests
         {
             RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         }
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var services = new ServiceCollection().AddMetrics().AddOptions().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
         _ = new UpstreamTelemetry(meters, new UpstreamCircuitMonitor(TimeProvider.System));
         using var dataSource = NpgsqlDataSource.Create("Host=unused.invalid");
-        _ = new OperationalGauges(dataSource, meters, Options.Create(new TelemetryOptions()), NullLogger<OperationalGauges>.Instance);
+        _ = new OperationalGauges(dataSource, meters, Options.Create(new TelemetryOptions()), services.GetRequiredService<IOptionsMonitor<ReadinessOptions>>(),
+            TimeProvider.System, NullLogger<OperationalGauges>.Instance);
 
         var found = new Dictionary<string, string>();
         using var listener = new MeterListener

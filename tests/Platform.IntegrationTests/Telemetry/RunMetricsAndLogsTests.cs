@@ -25,10 +25,12 @@ public sealed partial class RunMetricsAndLogsTests(PlatformServers servers)
     {
         ["Logging__LogLevel__Platform"] = "Information",
         ["Telemetry__GaugeRefreshSeconds"] = "1",
+        // The page handler's per-partition lines, to check they carry the partition's scope.
+        ["Logging__LogLevel__Platform.Infrastructure.Ingestion.Pages"] = "Debug",
     };
 
     [Fact]
-    public async Task After_a_run_metrics_match_it_carry_no_ids_and_logs_carry_its_trace_id_and_no_secrets()
+    public async Task After_a_run_metrics_match_it_carry_no_ids_and_logs_carry_its_trace_id_scopes_and_no_secrets()
     {
         var database = await servers.CreateDatabaseAsync();
         await using var topology = await ProcessTopology.StartAsync(database.ConnectionString, servers.Redis.ConnectionString, Stones, consolidationBatch: 150,
@@ -141,6 +143,16 @@ public sealed partial class RunMetricsAndLogsTests(PlatformServers servers)
             trace.GetString().ShouldBe(run.TraceId, line.ToString());
             line.TryGetProperty("scopes", out var scopes).ShouldBeTrue(line.ToString());
             (scopes.GetProperty("MessageId").GetString() ?? "").ShouldContain(run.Id.ToString());
+            // Scopes opened once per message by the handlers: the organization and run of every line.
+            scopes.GetProperty("OrganizationId").GetString().ShouldBe(topology.OrgId.ToString(), line.ToString());
+            scopes.GetProperty("RunId").GetString().ShouldBe(run.Id.ToString(), line.ToString());
+        }
+        // Page lines also name their partition.
+        var pageLines = runLines.Where(e => e.GetProperty("category").GetString() == "Platform.Infrastructure.Ingestion.Pages.PageHandler").ToList();
+        pageLines.ShouldNotBeEmpty("the page handler logs each completed partition");
+        foreach (var line in pageLines)
+        {
+            line.GetProperty("scopes").GetProperty("PartitionId").GetString().ShouldBe(line.GetProperty("properties").GetProperty("PartitionId").GetString(), line.ToString());
         }
 
         var all = string.Join('\n', text);

@@ -18,9 +18,21 @@ public sealed class AlertChannelSenders(IHttpClientFactory httpClients, IOptions
     public Task SendAsync(AlertChannel channel, AlertNotice notice, CancellationToken cancellationToken) => channel.Kind switch
     {
         AlertChannelKinds.Email => SendEmailAsync(channel, notice, cancellationToken),
-        AlertChannelKinds.PagerDuty => PostAsync(options.Value.PagerDutyEventsUrl, AlertPayloads.PagerDuty(notice, channel.Secret), cancellationToken),
+        AlertChannelKinds.PagerDuty => SendPagerDutyAsync(channel, notice, cancellationToken),
         _ => PostAsync(new Uri(channel.Secret), AlertPayloads.For(channel.Kind, notice), cancellationToken),
     };
+
+    private async Task SendPagerDutyAsync(AlertChannel channel, AlertNotice notice, CancellationToken cancellationToken)
+    {
+        var url = options.Value.PagerDutyEventsUrl;
+        await PostAsync(url, AlertPayloads.PagerDuty(notice, channel.Secret), cancellationToken);
+        if (notice.Action == AlertNotice.Test)
+        {
+            // A test proves the routing key by opening an incident; it must not leave one open on somebody's pager.
+            // Same dedup key (the test's own), so the resolve closes exactly the incident the trigger opened.
+            await PostAsync(url, AlertPayloads.PagerDuty(notice with { Action = AlertNotice.Resolved, ResolvedAt = notice.FiredAt }, channel.Secret), cancellationToken);
+        }
+    }
 
     private async Task PostAsync(Uri url, System.Text.Json.Nodes.JsonObject body, CancellationToken cancellationToken)
     {

@@ -18,8 +18,13 @@ public sealed record AlertNotice(
     /// <summary>One line for chat and email subjects: <c>[FIRING] critical no_progress: …</c>.</summary>
     public string Headline => $"[{Action.ToUpperInvariant()}] {Severity} {Kind}: {Summary}";
 
-    /// <summary>The same episode keeps one key everywhere (PagerDuty's dedup_key, the webhook's eventId).</summary>
-    public string DedupKey => $"platform-alert-{EventId}";
+    /// <summary>
+    /// The same episode keeps one key everywhere (PagerDuty's dedup_key, the webhook's eventId). A test notice (no
+    /// episode, id 0) gets a key of its own per send, so two tests never share an incident and its resolve closes only it.
+    /// </summary>
+    public string DedupKey => EventId == 0
+        ? $"platform-test-{Subject}-{FiredAt.ToUnixTimeMilliseconds()}"
+        : $"platform-alert-{EventId}";
 
     public static AlertNotice ForTest(Guid channelId, DateTimeOffset now) => new(
         0, Guid.Empty, "test", "test", $"channel:{channelId}", null, "info", Test,

@@ -5,6 +5,7 @@ using Platform.Domain.Pricing;
 using Platform.Infrastructure.Catalog.Caching;
 using Platform.Infrastructure.Ingestion.Runs;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Ingestion.Consolidation;
 
@@ -29,6 +30,7 @@ public sealed partial class ConsolidationHandler(
         {
             return MessageOutcome.DeadLetter("Not a consolidate message.");
         }
+        using var scope = logger.BeginScope(LogScope.ForRun(step.OrgId, step.RunId));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var run = await RunStore.FindAsync(connection, null, step.OrgId, step.RunId, RunLock.None, cancellationToken);
         var consolidating = run?.Phase switch

@@ -26,6 +26,8 @@ public sealed partial class PageHandler(
         {
             return MessageOutcome.DeadLetter("Not a page message.");
         }
+        // Every line logged for this page names its organization, run and partition.
+        using var scope = logger.BeginScope(LogScope.ForPartition(page.OrgId, page.RunId, page.PartitionId));
         PageContext? context;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Platform.Domain.Ingestion.Feeds;
 using Platform.Domain.Ingestion.Heatmap;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
 
@@ -22,6 +23,7 @@ public sealed partial class ScanHandler(
         {
             return MessageOutcome.DeadLetter("Not a scan message.");
         }
+        using var scope = logger.BeginScope(LogScope.ForRun(scan.OrgId, scan.RunId));
         RunRecord? run;
         FeedDefinition? feed;
         string? snapshot;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Ingestion.Runs;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Ingestion.Scheduling;
 
@@ -80,7 +81,10 @@ public sealed partial class FeedScheduler(
             {
                 started++;
             }
-            LogFired(feed.Id, due.Value, result.Outcome);
+            using (result.RunId is { } runId ? logger.BeginScope(LogScope.ForRun(feed.OrgId, runId)) : null)
+            {
+                LogFired(feed.Id, due.Value, result.Outcome);
+            }
         }
         return started;
     }

@@ -135,28 +135,6 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource)
         SELECT queue, message_id, body, headers, enqueued_at, attempts, @reason FROM moved
         """, new { message.Id, message.Attempt, reason = Truncate(reason) });
 
-    /// <summary>Puts dead letters back on their queues with fresh attempts; returns how many were re-queued.</summary>
-    public async Task<int> ReplayDeadLettersAsync(IReadOnlyList<long> deadLetterIds, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var (replayed, _) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition($"""
-            WITH replayed AS (
-                UPDATE dead_letters SET replayed_at = now()
-                WHERE id = ANY(@deadLetterIds) AND replayed_at IS NULL
-                RETURNING queue, message_id, body, headers
-            ), inserted AS (
-                INSERT INTO queue_messages (queue, message_id, body, headers, max_attempts)
-                SELECT r.queue, r.message_id, r.body, r.headers, 5 FROM replayed r
-                ON CONFLICT (queue, message_id) DO NOTHING
-                RETURNING queue
-            ), notified AS (
-                SELECT pg_notify('{NotifyChannel}', queue) FROM (SELECT DISTINCT queue FROM inserted) d
-            )
-            SELECT (SELECT count(*) FROM inserted)::int AS accepted, (SELECT count(*) FROM notified)::int AS notified
-            """, new { deadLetterIds = deadLetterIds.ToArray() }, cancellationToken: cancellationToken));
-        return replayed;
-    }
-
     private async Task<IReadOnlyList<long>> SettleManyAsync(string sql, IReadOnlyList<ReceivedMessage> messages)
     {
         var ids = new long[messages.Count];

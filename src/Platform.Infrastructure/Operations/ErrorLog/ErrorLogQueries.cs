@@ -81,14 +81,6 @@ public sealed class ErrorLogQueries(NpgsqlDataSource dataSource)
         return (fingerprints, buckets);
     }
 
-    /// <summary>Errors of every service since <paramref name="since"/> (the readiness check's recent error rate).</summary>
-    public async Task<long> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM error_log WHERE occurred_at >= @since", new { since = since.UtcDateTime }, cancellationToken: cancellationToken));
-    }
-
     private static DynamicParameters Parameters(ErrorLogFilter filter, object extra)
     {
         var parameters = new DynamicParameters(extra);

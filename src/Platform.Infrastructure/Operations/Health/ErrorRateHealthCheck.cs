@@ -1,28 +1,32 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Platform.Infrastructure.Operations.ErrorLog;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Operations.Health;
 
-/// <summary>Errors recorded in <c>error_log</c> by every service within the last <see cref="ReadinessOptions.ErrorWindowMinutes"/>.</summary>
-public sealed class ErrorRateHealthCheck(ErrorLogQueries errors, TimeProvider time, IOptionsMonitor<ReadinessOptions> options) : IHealthCheck
+/// <summary>
+/// Errors recorded in <c>error_log</c> by every service within the last <see cref="ReadinessOptions.ErrorWindowMinutes"/>,
+/// counted by the background sample (<see cref="IOperationalSnapshots"/>), not per probe.
+/// </summary>
+public sealed class ErrorRateHealthCheck(IOperationalSnapshots samples, TimeProvider time, IOptionsMonitor<ReadinessOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var settings = options.CurrentValue;
-        long count;
-        try
+        var (sample, instead) = await SampledFigures.ReadAsync(samples, time, settings, "the error log", cancellationToken);
+        if (sample is null)
         {
-            count = await errors.CountSinceAsync(time.GetUtcNow().AddMinutes(-settings.ErrorWindowMinutes), cancellationToken);
+            return instead!.Value;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return Threshold.Unknown("the error log", e);
-        }
+        var count = sample.RecentErrors;
+        var window = sample.ErrorWindowMinutes;
         var status = Threshold.Of(count, settings.ErrorsDegraded, settings.ErrorsUnhealthy);
-        var data = new Dictionary<string, object> { ["errors"] = count, ["windowMinutes"] = settings.ErrorWindowMinutes };
+        var data = new Dictionary<string, object>
+        {
+            ["errors"] = count, ["windowMinutes"] = window, ["sampleAgeSeconds"] = SampledFigures.AgeSeconds(sample, time),
+        };
         var description = status == HealthStatus.Healthy ? null
-            : $"{count} errors in the last {settings.ErrorWindowMinutes} min (Degraded from {settings.ErrorsDegraded}"
+            : $"{count} errors in the last {window} min (Degraded from {settings.ErrorsDegraded}"
               + (settings.ErrorsUnhealthy > 0 ? $", Unhealthy from {settings.ErrorsUnhealthy})" : ")");
         return new HealthCheckResult(status, description, data: data);
     }

@@ -43,6 +43,20 @@ public sealed class ReadinessOptions
     [Range(0, 10_000_000)]
     public int ErrorsUnhealthy { get; set; }
 
+    /// <summary>
+    /// The transport and error checks read the background sample (<c>Telemetry:GaugeRefreshSeconds</c>); a sample older
+    /// than this many refresh periods is reported Degraded ("stale sample") instead of being judged as current.
+    /// </summary>
+    [Range(2, 100)]
+    public int SampleStaleRefreshes { get; set; } = 3;
+
+    /// <summary>
+    /// How long (seconds) <c>GET /api/v1/status</c> reuses a health report, so anonymous callers cannot drive database
+    /// and Redis pings at the public rate limit's pace.
+    /// </summary>
+    [Range(1, 300)]
+    public int StatusCacheSeconds { get; set; } = 5;
+
     /// <summary>An upstream circuit open longer than this (minutes) makes the upstream check Unhealthy (0: never; an open circuit is Degraded).</summary>
     [Range(0, 1_440)]
     public int CircuitOpenUnhealthyMinutes { get; set; }

@@ -11,8 +11,4 @@ internal static class Threshold
         : HealthStatus.Healthy;
 
     public static HealthStatus Worst(HealthStatus a, HealthStatus b) => a < b ? a : b;
-
-    /// <summary>A check whose own query failed: Degraded, since the postgres check already reports the outage itself.</summary>
-    public static HealthCheckResult Unknown(string what, Exception e) =>
-        HealthCheckResult.Degraded($"Could not read {what}: {e.GetType().Name}.", e);
 }

@@ -1,28 +1,28 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Platform.Infrastructure.Operations.Queues;
+using Platform.Infrastructure.Telemetry;
 
 namespace Platform.Infrastructure.Operations.Health;
 
-/// <summary>The message transport: depth and age of the oldest ready message per queue, against <see cref="ReadinessOptions"/>.</summary>
-public sealed class TransportHealthCheck(QueueStatistics queues, IOptionsMonitor<ReadinessOptions> options) : IHealthCheck
+/// <summary>
+/// The message transport: depth and age of the oldest ready message per queue, against <see cref="ReadinessOptions"/>,
+/// from the background sample (<see cref="IOperationalSnapshots"/>): a probe never queries the queues itself.
+/// </summary>
+public sealed class TransportHealthCheck(IOperationalSnapshots samples, TimeProvider time, IOptionsMonitor<ReadinessOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<QueueStatus> statuses;
-        try
+        var (sample, instead) = await SampledFigures.ReadAsync(samples, time, options.CurrentValue, "the queues", cancellationToken);
+        if (sample is null)
         {
-            statuses = await queues.ReadAsync(cancellationToken);
+            return instead!.Value;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return Threshold.Unknown("the queues", e);
-        }
+        var statuses = sample.Queues;
         var settings = options.CurrentValue;
         var status = HealthStatus.Healthy;
         var reasons = new List<string>();
-        var data = new Dictionary<string, object>();
+        var data = new Dictionary<string, object> { ["sampleAgeSeconds"] = SampledFigures.AgeSeconds(sample, time) };
         foreach (var queue in statuses)
         {
             var age = Threshold.Of(queue.OldestReadyAgeSeconds, settings.QueueOldestDegradedSeconds, settings.QueueOldestUnhealthySeconds);

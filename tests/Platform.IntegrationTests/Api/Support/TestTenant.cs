@@ -7,6 +7,11 @@ namespace Platform.IntegrationTests.Api.Support;
 /// <summary>An organization with one feed and two keys: <see cref="AdminKey"/> (every organization scope) and <see cref="ReaderKey"/> (catalog:read only).</summary>
 public sealed record TestTenant(Guid OrgId, Guid FeedId, string AdminKey, string ReaderKey)
 {
+    /// <summary>The ids of the two keys (what logs and audit entries name instead of the keys).</summary>
+    public Guid AdminKeyId { get; init; }
+
+    public Guid ReaderKeyId { get; init; }
+
     /// <summary>Creates the tenant in one transaction, as <see cref="DemoSeeder"/> does.</summary>
     public static async Task<TestTenant> CreateAsync(NpgsqlDataSource dataSource, ApiKeyStore keys, string slug)
     {
@@ -23,6 +28,6 @@ public sealed record TestTenant(Guid OrgId, Guid FeedId, string AdminKey, string
         var admin = await keys.CreateAsync(connection, transaction, orgId, "admin", Scopes.Organization, null, "system:test", CancellationToken.None);
         var reader = await keys.CreateAsync(connection, transaction, orgId, "reader", [Scopes.CatalogRead], null, "system:test", CancellationToken.None);
         await transaction.CommitAsync();
-        return new TestTenant(orgId, feedId, admin.Token, reader.Token);
+        return new TestTenant(orgId, feedId, admin.Token, reader.Token) { AdminKeyId = admin.Id, ReaderKeyId = reader.Id };
     }
 }
