@@ -1,3 +1,4 @@
+using Platform.Infrastructure.Security.Egress;
 using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Feeds.Upstream;
 using Polly.Timeout;
@@ -12,6 +13,8 @@ internal static class UpstreamFailures
         // The call already waited the longest it may for a slot; another attempt would wait again.
         UpstreamRateLimitTimeoutException => false,
         UpstreamException upstream => upstream.IsTransient,
+        // The SSRF guard refused the address (ADR 0034): it will refuse it again, so retries would only delay the failure.
+        EgressRefusedException or HttpRequestException { InnerException: EgressRefusedException } => false,
         HttpRequestException or TimeoutRejectedException or IOException => true,
         _ => false,
     };
