@@ -1,5 +1,3 @@
-using Platform.Api.Security;
-using Platform.Infrastructure.Security.Egress;
 using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
@@ -7,10 +5,12 @@ using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
+using Platform.Api.Security;
 using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Alerting.Channels;
 using Platform.Infrastructure.Alerting.Notifications;
 using Platform.Infrastructure.Alerting.Rules;
+using Platform.Infrastructure.Security.Egress;
 
 namespace Platform.Api.Apis.Alerts;
 

@@ -1,12 +1,12 @@
-using Platform.Api.Security;
-using Platform.Infrastructure.Security.Egress;
 using System.ComponentModel;
 using System.Security.Claims;
 using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
+using Platform.Api.Security;
 using Platform.Infrastructure.Feeds.Management;
+using Platform.Infrastructure.Security.Egress;
 
 namespace Platform.Api.Apis.Feeds;
 
