@@ -1,4 +1,3 @@
-using Platform.Infrastructure.Security.Egress;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +10,7 @@ using Platform.Infrastructure.Feeds.Resilience;
 using Platform.Infrastructure.Feeds.Secrets;
 using Platform.Infrastructure.Feeds.Upstream;
 using Platform.Infrastructure.Security;
+using Platform.Infrastructure.Security.Egress;
 
 namespace Platform.Infrastructure.Feeds;
 
@@ -50,7 +50,7 @@ public static class FeedsServiceCollectionExtensions
         // Feed URLs are chosen by tenants: every connection goes through the SSRF guard (ADR 0034).
         services.AddHttpClient(UpstreamHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllResilienceHandlers()
-            .ThroughEgressGuard();
+            .ThroughEgressGuard(configuration);
 #pragma warning restore EXTEXP0001
 
         services.TryAddSingleton<UpstreamTelemetry>();

@@ -1,6 +1,6 @@
-using Platform.Infrastructure.Tenancy;
 using System.Text.Json;
 using Platform.Infrastructure.Security;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Alerting.Channels;
 

@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Tenancy;
+
 namespace Platform.Infrastructure.Alerting.Rules;
 
 /// <summary>An episode as the history shows it.</summary>

@@ -1,5 +1,5 @@
-using Platform.Infrastructure.Tenancy;
 using Platform.Infrastructure.Alerting.Channels;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Alerting.Rules;
 

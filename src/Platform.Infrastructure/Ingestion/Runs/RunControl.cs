@@ -1,5 +1,5 @@
-using Platform.Infrastructure.Tenancy;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
 

@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Tenancy;
+
 namespace Platform.Infrastructure.Ingestion.Runs;
 
 /// <summary>A run as readers see it: status and counts derived from its partitions (view <c>pipeline_run_progress</c>).</summary>

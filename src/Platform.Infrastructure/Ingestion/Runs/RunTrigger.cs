@@ -1,7 +1,7 @@
-using Platform.Infrastructure.Tenancy;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
 
