@@ -95,6 +95,9 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ConnectionStrings__platformdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=platformdb"
 export ConnectionStrings__cache="127.0.0.1:$REDIS_PORT"
 export services__feedsim__http__0="http://127.0.0.1:$FEEDSIM_PORT"
+# The simulator listens on 127.0.0.1 over http: the SSRF guard must let feeds reach it here, whatever the environment (ADR 0034).
+export Security__Egress__AllowPrivateNetworks="${Security__Egress__AllowPrivateNetworks:-true}"
+export Security__Egress__AllowHttp="${Security__Egress__AllowHttp:-true}"
 bin() { echo "$ROOT/src/$1/bin/$CONFIGURATION/net10.0/$1.dll"; }
 
 # --- Migrate and seed once, before the services start. The key is shown only at creation, so keep it.

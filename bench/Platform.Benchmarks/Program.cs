@@ -20,6 +20,9 @@ if (BenchArguments.Parse(args) is not { } arguments)
 // The api and the worker refuse to start without a secrets-at-rest key outside Development; the benchmark's processes
 // inherit this throwaway one (nothing they encrypt outlives the run).
 Environment.SetEnvironmentVariable("Secrets__EncryptionKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+// The simulator listens on 127.0.0.1, which the SSRF guard refuses outside Development and Testing (ADR 0034).
+Environment.SetEnvironmentVariable("Security__Egress__AllowPrivateNetworks", "true");
+Environment.SetEnvironmentVariable("Security__Egress__AllowHttp", "true");
 
 // Every wait below is bounded by this deadline. Ctrl+C and SIGTERM cancel it instead of ending the process, so the
 // clusters, servers and processes started so far are still stopped and removed on the way out.

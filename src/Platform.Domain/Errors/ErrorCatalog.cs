@@ -93,9 +93,13 @@ public static class ErrorCatalog
     public static readonly ErrorDefinition AlertLimitReached = new("ALERT_LIMIT_REACHED", 409, "Too many alert channels or rules",
         "Delete channels or rules you no longer use (DELETE /api/v1/alerts/channels/{id} or …/rules/{id}); 'detail' gives the limit.");
 
+    public static readonly ErrorDefinition UrlNotAllowed = new("URL_NOT_ALLOWED", 400, "The platform does not call this URL",
+        "Use a public https URL without user info; loopback, private, link-local (incl. cloud metadata) and other internal addresses are refused ('errors' names the field).");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
         [Unauthorized, Forbidden, NotFound, RouteNotFound, ValidationFailed, UnsupportedMediaType, PayloadTooLarge, RateLimited, Internal, ServiceUnavailable,
          RunAlreadyActive, FeedDisabled, RunStateConflict, CapacityExceeded, InvalidCursor, MethodNotAllowed, GraphQlParseFailed, GraphQlValidationFailed,
          DiamondNotAvailable, ReservationsNotSupported, SupplierUnavailable, IdempotencyKeyReused, PurchaseInProgress, GraphQlTooComplex,
-         ApiKeyInactive, ApiKeyLimitReached, FeedLimitReached, FeedNameTaken, AlertLimitReached];
+         ApiKeyInactive, ApiKeyLimitReached, FeedLimitReached, FeedNameTaken, AlertLimitReached,
+         UrlNotAllowed];
 }

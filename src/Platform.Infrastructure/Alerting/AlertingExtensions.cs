@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Platform.Infrastructure.Security;
+using Platform.Infrastructure.Security.Egress;
 using Platform.Infrastructure.Alerting.Channels;
 using Platform.Infrastructure.Alerting.Monitors;
 using Platform.Infrastructure.Alerting.Notifications;
@@ -25,7 +26,9 @@ public static class AlertingExtensions
         services.TryAddSingleton<AlertChannelDelivery>();
         // Each channel has its own timeout and breaker (AlertChannelDelivery); the standard handler would stack retries on them.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to opt a client out.
-        services.AddHttpClient(AlertChannelSenders.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
+        // Webhook, Slack and Teams URLs are chosen by tenants: every connection goes through the SSRF guard (ADR 0034).
+        services.AddHttpClient(AlertChannelSenders.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers()
+            .ThroughEgressGuard();
 #pragma warning restore EXTEXP0001
         return services;
     }

@@ -18,6 +18,7 @@ public sealed class FeedAdapterFactory : IFeedAdapterFactory
     private readonly UpstreamGateway gateway;
     private readonly TimeProvider timeProvider;
     private readonly NivodaAdapterServices nivoda;
+    private readonly IFeedSecretResolver secrets;
 
     internal FeedAdapterFactory(
         IHttpClientFactory clients,
@@ -30,6 +31,7 @@ public sealed class FeedAdapterFactory : IFeedAdapterFactory
         this.clients = clients;
         this.gateway = gateway;
         this.timeProvider = timeProvider;
+        this.secrets = secrets;
         nivoda = new NivodaAdapterServices(
             clients, gateway, tokens, secrets, timeProvider, loggerFactory.CreateLogger<NivodaFeedAdapter>());
     }
@@ -40,7 +42,7 @@ public sealed class FeedAdapterFactory : IFeedAdapterFactory
         ArgumentNullException.ThrowIfNull(feed);
         return feed.Adapter switch
         {
-            SimulatorFeedAdapter.AdapterKind => new SimulatorFeedAdapter(feed, SimulatorFeedConfig.Parse(feed), clients, gateway, timeProvider),
+            SimulatorFeedAdapter.AdapterKind => new SimulatorFeedAdapter(feed, SimulatorFeedConfig.Parse(feed), clients, gateway, timeProvider, secrets),
             NivodaFeedAdapter.AdapterKind => new NivodaFeedAdapter(feed, NivodaFeedConfig.Parse(feed), nivoda),
             _ => throw new FeedConfigurationException(
                 feed.Id, $"unknown adapter kind '{feed.Adapter}'; known kinds are {string.Join(", ", KnownKinds)}."),

@@ -63,6 +63,13 @@ internal sealed class FeedConfigJson : IDisposable
         return string.IsNullOrWhiteSpace(value.GetString()) ? null : value.GetString();
     }
 
+    /// <summary>One of <paramref name="allowed"/>, or the first of them when the field is absent.</summary>
+    public string OneOf(string field, params string[] allowed)
+    {
+        var value = OptionalString(field) ?? allowed[0];
+        return allowed.Contains(value, StringComparer.Ordinal) ? value : throw Invalid(field, $"must be one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}");
+    }
+
     private FeedConfigurationException Invalid(string field, string problem) =>
         new(feed.Id, $"config field '{field}' of the {feed.Adapter} feed {problem}.");
 

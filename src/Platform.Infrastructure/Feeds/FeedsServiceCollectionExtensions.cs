@@ -10,6 +10,7 @@ using Platform.Infrastructure.Feeds.Resilience;
 using Platform.Infrastructure.Feeds.Secrets;
 using Platform.Infrastructure.Feeds.Upstream;
 using Platform.Infrastructure.Security;
+using Platform.Infrastructure.Security.Egress;
 
 namespace Platform.Infrastructure.Feeds;
 
@@ -46,8 +47,10 @@ public static class FeedsServiceCollectionExtensions
         // Service defaults put the standard resilience handler on every HttpClient; upstream calls have their own
         // per-feed pipeline (45 s attempts, Retry-After, a breaker per feed), and two stacked would multiply retries.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt a client out.
+        // Feed URLs are chosen by tenants: every connection goes through the SSRF guard (ADR 0034).
         services.AddHttpClient(UpstreamHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .ThroughEgressGuard(configuration);
 #pragma warning restore EXTEXP0001
 
         services.TryAddSingleton<UpstreamTelemetry>();

@@ -20,7 +20,8 @@ public sealed class PricingRuleRepository(NpgsqlDataSource dataSource)
     /// <summary>The organization's rules in the order the pricing engine tries them (priority, then id).</summary>
     public async Task<IReadOnlyList<PricingRuleRecord>> ListAsync(Guid orgId, bool includeInactive, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return (await connection.QueryAsync<PricingRuleRecord>(new CommandDefinition($"""
             SELECT {Columns} FROM pricing_rules
             WHERE org_id = @orgId AND (@includeInactive OR active)
@@ -30,14 +31,16 @@ public sealed class PricingRuleRepository(NpgsqlDataSource dataSource)
 
     public async Task<PricingRuleRecord?> FindAsync(Guid orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await FindAsync(connection, null, orgId, id, forUpdate: false, cancellationToken);
     }
 
     /// <summary>Whether <paramref name="feedId"/> is a feed of the organization (a rule may only name its own feeds).</summary>
     public async Task<bool> IsFeedOfAsync(Guid orgId, Guid feedId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM feeds WHERE org_id = @orgId AND id = @feedId)", new { orgId, feedId }, cancellationToken: cancellationToken));
     }
@@ -45,7 +48,8 @@ public sealed class PricingRuleRepository(NpgsqlDataSource dataSource)
     /// <summary>Inserts a validated rule (its <see cref="PricingRule.Id"/> is the new id) and audits it.</summary>
     public async Task<PricingRuleRecord> CreateAsync(Guid orgId, PricingRule rule, PricingRuleChange change, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var created = await connection.QuerySingleAsync<PricingRuleRecord>(new CommandDefinition($"""
             INSERT INTO pricing_rules (id, org_id, priority, carat_min, carat_max, shapes, lab_grown, feed_id, markup_ratio, rating, active)
@@ -60,7 +64,8 @@ public sealed class PricingRuleRepository(NpgsqlDataSource dataSource)
     /// <summary>Replaces every field of the organization's rule; null when it has no such rule.</summary>
     public async Task<PricingRuleRecord?> ReplaceAsync(Guid orgId, PricingRule rule, PricingRuleChange change, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var before = await FindAsync(connection, transaction, orgId, rule.Id, forUpdate: true, cancellationToken);
         if (before is null)
@@ -85,7 +90,8 @@ public sealed class PricingRuleRepository(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<bool> DeactivateAsync(Guid orgId, Guid id, PricingRuleChange change, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var before = await FindAsync(connection, transaction, orgId, id, forUpdate: true, cancellationToken);
         if (before is null)

@@ -65,7 +65,8 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
         ApiKeyChange change, string name, IReadOnlyCollection<string> scopes, DateTimeOffset? expiresAt, int maxKeys, CancellationToken cancellationToken,
         bool requireSignature = false)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, change.OrgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The organization's row lock serialises concurrent creates, so the limit holds under a burst too.
         await connection.ExecuteAsync(new CommandDefinition("SELECT 1 FROM organizations WHERE id = @OrgId FOR UPDATE", new { change.OrgId }, transaction, cancellationToken: cancellationToken));
@@ -94,7 +95,8 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
     /// <summary>Unrevoked keys (expired ones too) and rotated keys still in their grace period, newest first.</summary>
     public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(Guid orgId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<ApiKeyRecord>(new CommandDefinition($"""
             SELECT {Columns} FROM api_keys
             WHERE org_id = @orgId AND (revoked_at IS NULL OR grace_until > @now)
@@ -107,7 +109,8 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
     /// <summary>Any key of the organization, revoked ones included.</summary>
     public async Task<ApiKeyRecord?> FindAsync(Guid orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await FindAsync(connection, null, orgId, id, lockRow: false, cancellationToken);
     }
 
@@ -117,7 +120,8 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
     /// </summary>
     public async Task<ApiKeyResult> RotateAsync(ApiKeyChange change, Guid id, TimeSpan grace, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, change.OrgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var old = await FindAsync(connection, transaction, change.OrgId, id, lockRow: true, cancellationToken);
         if (old is null)
@@ -152,7 +156,8 @@ public sealed class ApiKeyManager(NpgsqlDataSource dataSource, ApiKeyStore keys,
     /// </summary>
     public async Task<ApiKeyResult> RevokeAsync(ApiKeyChange change, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, change.OrgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var before = await FindAsync(connection, transaction, change.OrgId, id, lockRow: true, cancellationToken);
         if (before is null)

@@ -32,7 +32,8 @@ public sealed class AuditLogQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<AuditLogEntry>> ListAsync(
         Guid orgId, AuditLogFilter filter, AuditLogPosition? after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<AuditLogRow>(new CommandDefinition("""
             SELECT id AS "Id", actor AS "Actor", action AS "Action", target_type AS "TargetType", target_id AS "TargetId",
                    before::text AS "Before", after::text AS "After", host(ip) AS "Ip", trace_id AS "TraceId", created_at AS "CreatedAt"

@@ -32,7 +32,8 @@ public sealed class OrganizationMemberStore(NpgsqlDataSource dataSource)
         {
             throw new ArgumentException("A member needs an e-mail or a user id.", nameof(email));
         }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.QuerySingleOrDefaultAsync<OrganizationMember>(new CommandDefinition($"""
             INSERT INTO organization_members (id, org_id, email, user_id, role) VALUES (@id, @orgId, @email, @userId, @role)
             ON CONFLICT DO NOTHING
@@ -43,7 +44,8 @@ public sealed class OrganizationMemberStore(NpgsqlDataSource dataSource)
     /// <summary>Oldest first; an organization has few members, and at most <paramref name="limit"/> are read.</summary>
     public async Task<IReadOnlyList<OrganizationMember>> ListAsync(Guid orgId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return (await connection.QueryAsync<OrganizationMember>(new CommandDefinition(
             $"SELECT {Columns} FROM organization_members WHERE org_id = @orgId ORDER BY created_at, id LIMIT @limit",
             new { orgId, limit }, cancellationToken: cancellationToken))).ToList();
@@ -55,7 +57,8 @@ public sealed class OrganizationMemberStore(NpgsqlDataSource dataSource)
         {
             throw new ArgumentOutOfRangeException(nameof(role), role, $"Role must be one of {string.Join(", ", MemberRole.All)}.");
         }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE organization_members SET role = @role WHERE org_id = @orgId AND id = @memberId",
             new { orgId, memberId, role }, cancellationToken: cancellationToken)) == 1;
@@ -63,7 +66,8 @@ public sealed class OrganizationMemberStore(NpgsqlDataSource dataSource)
 
     public async Task<bool> RemoveAsync(Guid orgId, Guid memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM organization_members WHERE org_id = @orgId AND id = @memberId", new { orgId, memberId }, cancellationToken: cancellationToken)) == 1;
     }

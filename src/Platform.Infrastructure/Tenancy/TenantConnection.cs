@@ -11,7 +11,13 @@ public sealed class TenantConnection : IAsyncDisposable
     public const string Role = "platform_tenant";
     public const string Setting = "app.organization_id";
 
-    private TenantConnection(NpgsqlConnection connection) => Connection = connection;
+    private readonly bool switched;
+
+    private TenantConnection(NpgsqlConnection connection, bool switched)
+    {
+        Connection = connection;
+        this.switched = switched;
+    }
 
     public NpgsqlConnection Connection { get; }
 
@@ -23,7 +29,7 @@ public sealed class TenantConnection : IAsyncDisposable
             // One round trip: the role first, so the setting is made by the role that is checked against it.
             await connection.ExecuteAsync(new CommandDefinition(
                 $"SET ROLE {Role}; SELECT set_config('{Setting}', @orgId, false)", new { orgId = orgId.ToString() }, cancellationToken: cancellationToken));
-            return new TenantConnection(connection);
+            return new TenantConnection(connection, switched: true);
         }
         catch
         {
@@ -32,11 +38,20 @@ public sealed class TenantConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For stores whose owner is an organization or the platform (alert channels and rules, <paramref name="orgId"/> null):
+    /// an organization's work runs on a tenant connection, the platform operator's stays on the login, which owns the tables.
+    /// </summary>
+    public static async Task<TenantConnection> OpenForOwnerAsync(NpgsqlDataSource dataSource, Guid? orgId, CancellationToken cancellationToken) =>
+        orgId is { } org
+            ? await OpenAsync(dataSource, org, cancellationToken)
+            : new TenantConnection(await dataSource.OpenConnectionAsync(cancellationToken), switched: false);
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (Connection.FullState == System.Data.ConnectionState.Open)
+            if (switched && Connection.FullState == System.Data.ConnectionState.Open)
             {
                 // Npgsql also runs DISCARD ALL when a connection goes back to the pool; resetting here does not depend on that setting.
                 await Connection.ExecuteAsync($"RESET ROLE; RESET {Setting}");

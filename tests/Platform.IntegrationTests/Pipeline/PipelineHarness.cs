@@ -42,11 +42,11 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public static async Task<PipelineHarness> StartAsync(
         PlatformServers servers, int stones, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
-        string transport = MessagingOptions.Postgres)
+        string transport = MessagingOptions.Postgres, string? simulatorApiToken = null)
     {
         var database = await servers.CreateDatabaseAsync();
         var messaging = await TestTransport.StartAsync(transport);
-        var simulator = SimulatorServer.Start(stones);
+        var simulator = SimulatorServer.Start(stones, simulatorApiToken);
         var orgId = Guid.CreateVersion7();
         var feedId = Guid.CreateVersion7();
         await using (var dataSource = database.CreateDataSource())

@@ -5,10 +5,12 @@ using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
+using Platform.Api.Security;
 using Platform.Infrastructure.Alerting;
 using Platform.Infrastructure.Alerting.Channels;
 using Platform.Infrastructure.Alerting.Notifications;
 using Platform.Infrastructure.Alerting.Rules;
+using Platform.Infrastructure.Security.Egress;
 
 namespace Platform.Api.Apis.Alerts;
 
@@ -44,9 +46,10 @@ public static class AlertsApi
                 http(s), at most {AlertRequestValidation.MaxUrlLength} characters), `pagerduty` (Events API v2; needs `routingKey`) or `email`
                 (SMTP; needs `email` with `host`, `port` (default 587), `security` (`none`, `starttls` (default), `ssl`), optional `username` and
                 `password`, `from` and 1–{AlertRequestValidation.MaxRecipients} `to` addresses). `name` 1–{AlertRequestValidation.MaxNameLength} characters.
-                At most `Alerting:MaxChannelsPerOwner` (20) channels per owner.
+                At most `Alerting:MaxChannelsPerOwner` (20) channels per owner. The URL and the SMTP host must be public: https only and no
+                loopback, private, link-local or metadata addresses (400 `URL_NOT_ALLOWED`; `Security:Egress`).
                 """)
-            .ProducesErrors(ErrorCatalog.AlertLimitReached);
+            .ProducesErrors(ErrorCatalog.AlertLimitReached, ErrorCatalog.UrlNotAllowed);
         api.MapDelete("/channels/{id:guid}", DeleteChannelAsync).WithName($"Delete{prefix}AlertChannel")
             .WithSummary("Delete an alert channel")
             .WithDescription($"Needs scope {scope}. Rules stop notifying it at once; notifications already queued for it are dropped as it is gone.")
@@ -87,12 +90,20 @@ public static class AlertsApi
 
     private static async Task<Results<Created<AlertChannelView>, ProblemHttpResult>> CreateChannelAsync(
         CreateAlertChannelRequest request, HttpContext context, ClaimsPrincipal user, AlertChannelStore channels, IOptions<AlertingOptions> options,
-        CancellationToken cancellationToken)
+        EgressGuard egress, CancellationToken cancellationToken)
     {
         var (valid, errors) = AlertRequestValidation.Channel(request);
         if (valid is null)
         {
             return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors.ToDictionary());
+        }
+        // The platform posts to the URL and connects to the SMTP host: both must be public (ADR 0034).
+        var refused = AlertChannelKinds.PostsToSecretUrl(valid.Kind) ? await EgressChecks.UrlAsync(egress, "url", valid.Secret, cancellationToken)
+            : valid.Email is { } email ? await EgressChecks.HostAsync(egress, "email.host", email.Host, cancellationToken)
+            : null;
+        if (refused is not null)
+        {
+            return refused;
         }
         var max = options.Value.MaxChannelsPerOwner;
         var channel = await channels.CreateAsync(Owner(context, user), valid.Name, valid.Kind, valid.Email, valid.Secret, max, cancellationToken);

@@ -4,7 +4,9 @@ using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
 using Platform.Api.RateLimiting;
+using Platform.Api.Security;
 using Platform.Infrastructure.Feeds.Management;
+using Platform.Infrastructure.Security.Egress;
 
 namespace Platform.Api.Apis.Feeds;
 
@@ -37,13 +39,13 @@ public static class FeedsApi
             .ProducesErrors(ErrorCatalog.NotFound);
         api.MapPost("", CreateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("CreateFeed")
             .WithSummary("Create a feed")
-            .WithDescription("Needs scope `pipeline:admin`. `config` is checked by the adapter it names; `credentials` are encrypted at rest and never returned. "
+            .WithDescription("Needs scope `pipeline:admin`. `config` is checked by the adapter it names, and its URLs by the SSRF guard (400 `URL_NOT_ALLOWED`: public https hosts only); `credentials` are encrypted at rest and never returned. "
                 + "Refused with 409 `FEED_LIMIT_REACHED` when the organization has its plan's `maxFeeds` feeds (disabled ones count). Audited as `feed.created` (without secrets).")
-            .ProducesErrors(ErrorCatalog.FeedLimitReached, ErrorCatalog.FeedNameTaken);
+            .ProducesErrors(ErrorCatalog.FeedLimitReached, ErrorCatalog.FeedNameTaken, ErrorCatalog.UrlNotAllowed);
         api.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(AuthenticationSetup.PipelineAdmin).WithName("UpdateFeed")
             .WithSummary("Change a feed")
             .WithDescription("Needs scope `pipeline:admin`. Only the fields sent change; `adapter` cannot change. `credentials: \"\"` removes the stored secret. Audited as `feed.updated` (without secrets).")
-            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.FeedNameTaken);
+            .ProducesErrors(ErrorCatalog.NotFound, ErrorCatalog.FeedNameTaken, ErrorCatalog.UrlNotAllowed);
         return routes;
     }
 
@@ -55,7 +57,8 @@ public static class FeedsApi
         await feeds.FindAsync(user.OrgId(), id, cancellationToken) is { } feed ? TypedResults.Ok(feed) : ApiProblem.Result(ErrorCatalog.NotFound);
 
     private static async Task<Results<Created<FeedRecord>, ProblemHttpResult>> CreateAsync(
-        FeedRequest request, ClaimsPrincipal user, HttpContext context, FeedRepository feeds, FeedValidation validation, CancellationToken cancellationToken)
+        FeedRequest request, ClaimsPrincipal user, HttpContext context, FeedRepository feeds, FeedValidation validation, EgressGuard egress,
+        CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
         var (changes, errors) = validation.Validate(id, request, current: null);
@@ -63,14 +66,23 @@ public static class FeedsApi
         {
             return ApiProblem.Result(ErrorCatalog.ValidationFailed, fieldErrors: errors);
         }
+        if (await EgressChecks.FeedConfigAsync(egress, request.Config, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         var result = await feeds.CreateAsync(user.OrgId(), id, changes, Actor(user, context), cancellationToken);
         return result.Outcome == FeedWriteOutcome.Done ? TypedResults.Created($"/api/v1/feeds/{id}", result.Feed) : Problem(result);
     }
 
     private static async Task<Results<Ok<FeedRecord>, ProblemHttpResult>> UpdateAsync(
         [Description("The feed's id.")] Guid id, FeedRequest request, ClaimsPrincipal user, HttpContext context, FeedRepository feeds, FeedValidation validation,
-        CancellationToken cancellationToken)
+        EgressGuard egress, CancellationToken cancellationToken)
     {
+        // Only a new config can bring a new URL; checked before the row lock, since it may wait for DNS.
+        if (await EgressChecks.FeedConfigAsync(egress, request.Config, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         // Validated against the locked current row, so a PATCH of pageSize alone is checked with the feed's adapter.
         IDictionary<string, string[]> errors = new Dictionary<string, string[]>();
         var result = await feeds.UpdateAsync(user.OrgId(), id, current =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Infrastructure.Security;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Alerting.Channels;
 
@@ -18,7 +19,8 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource, SecretProtect
     /// <summary>Creates the channel unless the owner already has <paramref name="maxChannels"/>; null then.</summary>
     public async Task<AlertChannel?> CreateAsync(Guid? orgId, string name, string kind, EmailSettings? email, string secret, int maxChannels, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockOwnerAsync(connection, transaction, orgId, cancellationToken);
         var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -42,7 +44,8 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource, SecretProtect
 
     public async Task<IReadOnlyList<AlertChannel>> ListAsync(Guid? orgId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM alert_channels WHERE org_id IS NOT DISTINCT FROM @orgId ORDER BY created_at, id", new { orgId }, cancellationToken: cancellationToken));
         return rows.Select(ToChannel).ToList();
@@ -50,7 +53,8 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource, SecretProtect
 
     public async Task<AlertChannel?> FindAsync(Guid? orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM alert_channels WHERE id = @id AND org_id IS NOT DISTINCT FROM @orgId", new { orgId, id }, cancellationToken: cancellationToken));
         return row is null ? null : ToChannel(row);
@@ -68,7 +72,8 @@ public sealed class AlertChannelStore(NpgsqlDataSource dataSource, SecretProtect
     /// <summary>Deletes the channel (and its place in rules); false when the owner has no such channel.</summary>
     public async Task<bool> DeleteAsync(Guid? orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM alert_channels WHERE id = @id AND org_id IS NOT DISTINCT FROM @orgId", new { orgId, id }, cancellationToken: cancellationToken)) == 1;
     }

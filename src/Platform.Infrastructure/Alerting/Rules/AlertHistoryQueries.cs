@@ -1,3 +1,5 @@
+using Platform.Infrastructure.Tenancy;
+
 namespace Platform.Infrastructure.Alerting.Rules;
 
 /// <summary>An episode as the history shows it.</summary>
@@ -11,7 +13,8 @@ public sealed class AlertHistoryQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<AlertEventView>> ListAsync(
         Guid? orgId, Guid? ruleId, string? status, long? beforeId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<AlertEventView>(new CommandDefinition("""
             SELECT e.id AS "Id", e.rule_id AS "RuleId", r.name AS "RuleName", e.kind AS "Kind", e.subject AS "Subject", e.subject_org_id AS "SubjectOrgId",
                    e.severity AS "Severity", e.status AS "Status", e.summary AS "Summary", e.details::text AS "Details", e.fired_at AS "FiredAt",

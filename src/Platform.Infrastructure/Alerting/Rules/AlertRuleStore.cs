@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Alerting.Channels;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Alerting.Rules;
 
@@ -25,7 +26,8 @@ public sealed class AlertRuleStore(NpgsqlDataSource dataSource)
     public async Task<(AlertRuleOutcome Outcome, AlertRule? Rule)> CreateAsync(
         Guid? orgId, string name, string kind, int cooldownSeconds, bool enabled, IReadOnlyList<Guid> channelIds, int maxRules, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await AlertChannelStore.LockOwnerAsync(connection, transaction, orgId, cancellationToken);
         if (await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*) FROM alert_rules WHERE org_id IS NOT DISTINCT FROM @orgId",
@@ -53,7 +55,8 @@ public sealed class AlertRuleStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<AlertRule>> ListAsync(Guid? orgId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"{Select} WHERE r.org_id IS NOT DISTINCT FROM @orgId GROUP BY r.id ORDER BY r.created_at, r.id", new { orgId }, cancellationToken: cancellationToken));
         return rows.Select(row => row.ToRule()).ToList();
@@ -61,7 +64,8 @@ public sealed class AlertRuleStore(NpgsqlDataSource dataSource)
 
     public async Task<AlertRule?> FindAsync(Guid? orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"{Select} WHERE r.id = @id AND r.org_id IS NOT DISTINCT FROM @orgId GROUP BY r.id", new { orgId, id }, cancellationToken: cancellationToken));
         return row?.ToRule();
@@ -70,7 +74,8 @@ public sealed class AlertRuleStore(NpgsqlDataSource dataSource)
     /// <summary>Deletes the rule with its history; false when the owner has no such rule.</summary>
     public async Task<bool> DeleteAsync(Guid? orgId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenForOwnerAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM alert_rules WHERE id = @id AND org_id IS NOT DISTINCT FROM @orgId", new { orgId, id }, cancellationToken: cancellationToken)) == 1;
     }

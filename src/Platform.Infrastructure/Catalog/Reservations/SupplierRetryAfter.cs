@@ -11,7 +11,8 @@ internal static class SupplierRetryAfter
 
     /// <summary>Any supplier-side failure: an error answer, a transport failure or timeout, an open breaker, no rate-limit slot in time.</summary>
     public static bool IsSupplierFailure(Exception failure) =>
-        failure is UpstreamException or UpstreamRateLimitTimeoutException || UpstreamFailures.IsTransient(failure);
+        failure is UpstreamException or UpstreamRateLimitTimeoutException || UpstreamFailures.IsTransient(failure)
+        || UpstreamFailures.IsRefusedByEgressGuard(failure);
 
     /// <summary>The breaker's remaining break, the supplier's own Retry-After, or a few seconds.</summary>
     public static TimeSpan Of(Exception failure) => failure switch

@@ -1,5 +1,6 @@
 using Platform.Infrastructure.Feeds.RateLimiting;
 using Platform.Infrastructure.Feeds.Upstream;
+using Platform.Infrastructure.Security.Egress;
 using Polly.Timeout;
 
 namespace Platform.Infrastructure.Feeds.Resilience;
@@ -12,9 +13,15 @@ internal static class UpstreamFailures
         // The call already waited the longest it may for a slot; another attempt would wait again.
         UpstreamRateLimitTimeoutException => false,
         UpstreamException upstream => upstream.IsTransient,
+        // The SSRF guard refused the address (ADR 0034): it will refuse it again, so retries would only delay the failure.
+        _ when IsRefusedByEgressGuard(exception) => false,
         HttpRequestException or TimeoutRejectedException or IOException => true,
         _ => false,
     };
+
+    /// <summary>The SSRF guard refused the supplier's address (ADR 0034): a supplier failure, but one that retrying cannot fix.</summary>
+    public static bool IsRefusedByEgressGuard(Exception exception) =>
+        exception is EgressRefusedException or HttpRequestException { InnerException: EgressRefusedException };
 
     /// <summary>
     /// Failures after which the supplier certainly did nothing, so even a hold or an order may be sent again: it

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Platform.Domain.Ingestion.Feeds;
+using Platform.Infrastructure.Feeds.Secrets;
 using Platform.Infrastructure.Feeds.Upstream;
 
 namespace Platform.Infrastructure.Feeds.Simulator;
@@ -21,15 +22,19 @@ public sealed class SimulatorFeedAdapter : IFeedAdapter, IFeedReservations
     private readonly IHttpClientFactory clients;
     private readonly UpstreamGateway gateway;
     private readonly TimeProvider timeProvider;
+    private readonly IFeedSecretResolver secrets;
+    private string? resolvedToken;
 
     internal SimulatorFeedAdapter(
-        FeedDefinition feed, SimulatorFeedConfig config, IHttpClientFactory clients, UpstreamGateway gateway, TimeProvider timeProvider)
+        FeedDefinition feed, SimulatorFeedConfig config, IHttpClientFactory clients, UpstreamGateway gateway, TimeProvider timeProvider,
+        IFeedSecretResolver secrets)
     {
         this.feed = feed;
         this.config = config;
         this.clients = clients;
         this.gateway = gateway;
         this.timeProvider = timeProvider;
+        this.secrets = secrets;
     }
 
     public string Kind => AdapterKind;
@@ -98,13 +103,18 @@ public sealed class SimulatorFeedAdapter : IFeedAdapter, IFeedReservations
     {
         using (request)
         {
-            if (config.ApiToken is { } apiToken)
+            if (await TokenAsync(cancellationToken) is { } apiToken)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiToken);
             }
             return await UpstreamHttp.SendAsync(clients.CreateClient(UpstreamHttp.ClientName), request, what, timeProvider, cancellationToken);
         }
     }
+
+    // The feed's secret is read (and decrypted) once per adapter, i.e. once per message handled, not once per request.
+    // A feed with authentication 'bearer' but no credentials fails with a FeedConfigurationException that says so.
+    private async ValueTask<string?> TokenAsync(CancellationToken cancellationToken) =>
+        config.ApiToken ?? (config.BearerFromSecret ? resolvedToken ??= await secrets.ResolveAsync(feed.Id, feed.SecretRef, cancellationToken) : null);
 
     private UpstreamCall Call(string operation, int? offset = null, int? limit = null) =>
         new(feed.Id, AdapterKind, feed.UpstreamRps, operation, offset, limit);

@@ -1,3 +1,5 @@
+using Platform.Infrastructure.Tenancy;
+
 namespace Platform.Infrastructure.Ingestion.Runs;
 
 /// <summary>A feed as API readers see it: no adapter configuration and no secret reference.</summary>
@@ -12,7 +14,7 @@ public sealed class FeedView
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>Organization-scoped reads of feeds; another organization's feed id finds nothing.</summary>
+/// <summary>Organization-scoped reads of feeds on a <see cref="TenantConnection"/> (ADR 0029); another organization's feed id finds nothing.</summary>
 public sealed class FeedQueries(NpgsqlDataSource dataSource)
 {
     /// <summary>Upper bound of a listing: organizations have a handful of feeds; the bound keeps a listing cheap regardless.</summary>
@@ -22,7 +24,8 @@ public sealed class FeedQueries(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<FeedView>> ListAsync(Guid orgId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return (await connection.QueryAsync<FeedView>(new CommandDefinition(
             $"SELECT {Columns} FROM feeds WHERE org_id = @orgId ORDER BY name, id LIMIT @limit",
             new { orgId, limit = MaxListed }, cancellationToken: cancellationToken))).ToList();
@@ -31,7 +34,8 @@ public sealed class FeedQueries(NpgsqlDataSource dataSource)
     /// <summary>The organization's feeds among <paramref name="ids"/>, in any order.</summary>
     public async Task<IReadOnlyList<FeedView>> FindManyAsync(Guid orgId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return (await connection.QueryAsync<FeedView>(new CommandDefinition(
             $"SELECT {Columns} FROM feeds WHERE org_id = @orgId AND id = ANY(@ids)",
             new { orgId, ids = ids.ToArray() }, cancellationToken: cancellationToken))).ToList();

@@ -65,10 +65,15 @@ public static class RunCapacity
         {
             return usage;
         }
+        // The locked LIMIT runs once, as a CTE: joined as a subquery it may be rescanned per outer row, and under the
+        // tenant role's RLS (api triggers and cancels, ADR 0029) Postgres picked exactly that plan and promoted every
+        // queued run, each rescan skipping the row the previous one had locked.
         var started = (await connection.QueryAsync<(Guid Id, string? TraceId)>(new CommandDefinition("""
+            WITH next AS MATERIALIZED (
+                SELECT id FROM pipeline_runs WHERE org_id = @orgId AND phase = 'queued'
+                ORDER BY created_at, id LIMIT @free FOR UPDATE SKIP LOCKED)
             UPDATE pipeline_runs r SET phase = 'scanning'
-            FROM (SELECT id FROM pipeline_runs WHERE org_id = @orgId AND phase = 'queued'
-                  ORDER BY created_at, id LIMIT @free FOR UPDATE SKIP LOCKED) next
+            FROM next
             WHERE r.id = next.id
             RETURNING r.id, r.trace_id
             """, new { orgId, free = usage.FreeRunningSlots }, transaction, cancellationToken: cancellationToken))).ToList();

@@ -1,4 +1,5 @@
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
 
@@ -76,7 +77,8 @@ public sealed class RunControl(NpgsqlDataSource dataSource, IMessagePublisher pu
     private async Task<RunControlResult> InRunAsync(
         Guid orgId, Guid runId, Func<NpgsqlConnection, NpgsqlTransaction, RunRecord, Task<RunControlResult>> action, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var run = await RunStore.FindAsync(connection, transaction, orgId, runId, RunLock.Update, cancellationToken);
         if (run is null)

@@ -1,3 +1,5 @@
+using Platform.Infrastructure.Tenancy;
+
 namespace Platform.Infrastructure.Ingestion.Runs;
 
 /// <summary>A run as readers see it: status and counts derived from its partitions (view <c>pipeline_run_progress</c>).</summary>
@@ -53,7 +55,8 @@ public sealed class RunQueries(NpgsqlDataSource dataSource)
 
     public async Task<RunView?> FindAsync(Guid orgId, Guid runId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return await connection.QuerySingleOrDefaultAsync<RunView>(new CommandDefinition(
             $"SELECT {Columns} FROM pipeline_run_progress WHERE org_id = @orgId AND id = @runId", new { orgId, runId }, cancellationToken: cancellationToken));
     }
@@ -61,7 +64,8 @@ public sealed class RunQueries(NpgsqlDataSource dataSource)
     /// <summary>Newest first; <paramref name="before"/> is the last id of the previous page (ids are time-ordered UUIDv7).</summary>
     public async Task<IReadOnlyList<RunView>> ListAsync(Guid orgId, Guid? feedId, Guid? before, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         return (await connection.QueryAsync<RunView>(new CommandDefinition($"""
             SELECT {Columns} FROM pipeline_run_progress
             WHERE org_id = @orgId AND (@feedId::uuid IS NULL OR feed_id = @feedId) AND (@before::uuid IS NULL OR id < @before)
@@ -72,7 +76,8 @@ public sealed class RunQueries(NpgsqlDataSource dataSource)
     /// <summary>The run's partitions, or null when the run is not the organization's.</summary>
     public async Task<IReadOnlyList<PartitionView>?> PartitionsAsync(Guid orgId, Guid runId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM pipeline_runs WHERE org_id = @orgId AND id = @runId)", new { orgId, runId }, cancellationToken: cancellationToken));
         if (!exists)
@@ -90,7 +95,8 @@ public sealed class RunQueries(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<(Guid RunId, PartitionView Partition)>> PartitionsOfAsync(Guid orgId, IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        var connection = tenant.Connection;
         var rows = await connection.QueryAsync<Guid, PartitionView, (Guid, PartitionView)>(new CommandDefinition("""
             SELECT run_id, partition_id, min_price, max_price, estimated_records, next_offset, completed, failed, attempts, next_retry_at, last_error, updated_at
             FROM run_partitions WHERE org_id = @orgId AND run_id = ANY(@runIds) ORDER BY run_id, partition_id

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Platform.Infrastructure.Messaging;
+using Platform.Infrastructure.Tenancy;
 
 namespace Platform.Infrastructure.Ingestion.Runs;
 
@@ -23,9 +24,23 @@ public sealed class RunTrigger(NpgsqlDataSource dataSource, IMessagePublisher pu
 {
     public static readonly DateTimeOffset FullRunStart = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>A run asked for by a tenant's request: on a <see cref="TenantConnection"/>, so row-level security backs the filters (ADR 0029).</summary>
     public async Task<RunTriggerResult> StartAsync(Guid orgId, Guid feedId, RunType? requested, string trigger, CancellationToken cancellationToken)
     {
+        await using var tenant = await TenantConnection.OpenAsync(dataSource, orgId, cancellationToken);
+        return await StartAsync(tenant.Connection, orgId, feedId, requested, trigger, cancellationToken);
+    }
+
+    /// <summary>A run the scheduler starts: on the login like the rest of the worker side, which works across organizations.</summary>
+    public async Task<RunTriggerResult> StartScheduledAsync(Guid orgId, Guid feedId, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await StartAsync(connection, orgId, feedId, requested: null, "schedule", cancellationToken);
+    }
+
+    private async Task<RunTriggerResult> StartAsync(
+        NpgsqlConnection connection, Guid orgId, Guid feedId, RunType? requested, string trigger, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var feed = await connection.QuerySingleOrDefaultAsync<FeedState>(new CommandDefinition("""
             SELECT f.enabled AS "Enabled", w.last_updated_at AS "Watermark"

@@ -75,7 +75,7 @@ public sealed partial class FeedScheduler(
             // A root span per scheduled run, so the run gets its own trace (its id is stored on the run) like an api start.
             using var span = PipelineTelemetry.Source.StartActivity("scheduled run", ActivityKind.Internal, parentContext: default);
             span?.SetTag("platform.feed.id", feed.Id.ToString());
-            var result = await trigger.StartAsync(feed.OrgId, feed.Id, null, "schedule", cancellationToken);
+            var result = await trigger.StartScheduledAsync(feed.OrgId, feed.Id, cancellationToken);
             span?.SetTag("platform.run.id", result.RunId?.ToString());
             if (result.Outcome is RunTriggerOutcome.Started or RunTriggerOutcome.Queued)
             {
