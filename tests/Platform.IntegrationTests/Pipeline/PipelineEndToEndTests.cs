@@ -35,7 +35,7 @@ public class PipelineEndToEndTests(PlatformServers servers)
         (await harness.QuerySingleAsync<int>("SELECT count(*) FROM diamonds WHERE retail_price <> round(feed_price * 1.15, 2) OR rating <> 5")).ShouldBe(0);
         (await harness.QuerySingleAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(expected);
         (await harness.QuerySingleAsync<int>("SELECT count(*) FROM price_history")).ShouldBe(0);
-        (await harness.QuerySingleAsync<int>("SELECT count(*) FROM consolidation_backlog")).ShouldBe(0);
+        (await harness.QuerySingleAsync<int>("SELECT count(*) FROM consolidation_pages")).ShouldBe(0);
         run.ConsolidationProcessed.ShouldBe(expected);
         (await harness.QuerySingleAsync<DateTimeOffset>("SELECT last_updated_at FROM feed_watermarks")).ShouldBe(run.UpdatedTo);
         await SamplePricesMatchSimulatorAsync(harness);

@@ -25,7 +25,7 @@ public class CompetingConsolidatorTests(PlatformServers servers)
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(stones);
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds")).ShouldBe(stones);
         // A row consolidated twice would count twice: processed + failed adds up to exactly the stones, and nothing is left.
-        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_backlog")).ShouldBe(0);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_pages")).ShouldBe(0);
         if (topology.Transport.IsServiceBus)
         {
             // The consolidators competed for peek-locked broker messages, fed by the dispatcher: all of it relayed.

@@ -35,7 +35,7 @@ public class CrashTests(PlatformServers servers, ITestOutputHelper output)
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds WHERE status = 'active'")).ShouldBe(Stones);
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(Stones);
         (await topology.ScalarAsync<int>("SELECT count(*) FROM price_history")).ShouldBe(0);
-        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_backlog")).ShouldBe(0);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_pages")).ShouldBe(0);
         (await topology.ScalarAsync<long>("SELECT consolidation_processed FROM pipeline_runs WHERE id = @Id", new { full.Id })).ShouldBe(Stones);
 
         var changed = await topology.MutatePricesAsync(0.02, seed: 11);
@@ -144,7 +144,7 @@ public sealed class CrashTestsOverServiceBus(PlatformServers servers, ITestOutpu
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamonds WHERE status = 'active'")).ShouldBe(DispatcherStones);
         (await topology.ScalarAsync<int>("SELECT count(DISTINCT supplier_stone_id) FROM diamonds")).ShouldBe(DispatcherStones);
         (await topology.ScalarAsync<int>("SELECT count(*) FROM diamond_events WHERE type = 'created'")).ShouldBe(DispatcherStones);
-        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_backlog")).ShouldBe(0);
+        (await topology.ScalarAsync<int>("SELECT count(*) FROM consolidation_pages")).ShouldBe(0);
         foreach (var (run, changed) in runs.Skip(1))
         {
             (await topology.ScalarAsync<int>("SELECT count(*) FROM price_history WHERE run_id = @Id", new { run.Id })).ShouldBe(changed);

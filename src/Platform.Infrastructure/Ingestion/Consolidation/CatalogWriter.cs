@@ -22,10 +22,14 @@ public static class CatalogWriter
                  price_per_carat, retail_price, markup_ratio, rating, pricing_rule_id, availability, certificate_lab, certificate_number,
                  image_url, video_url, supplier_name, source_updated_at, new_id)
         ), previous AS (
-            -- Probed by key: a join with input lets stale statistics choose a hash join over the feed's whole catalog.
+            -- One probe of the unique key per input row. A plain join or ANY() lets a plan made on stale statistics, or
+            -- a cached generic plan, read the feed's whole catalog for every chunk; LIMIT keeps the probe a probe.
             SELECT d.id, d.supplier_stone_id, d.feed_price, d.retail_price, d.availability, d.status
-            FROM diamonds d
-            WHERE d.org_id = @orgId AND d.feed_id = @feedId AND d.supplier_stone_id = ANY(@ids::text[])
+            FROM input i CROSS JOIN LATERAL (
+                SELECT d.id, d.supplier_stone_id, d.feed_price, d.retail_price, d.availability, d.status
+                FROM diamonds d
+                WHERE d.org_id = @orgId AND d.feed_id = @feedId AND d.supplier_stone_id = i.supplier_stone_id
+                LIMIT 1) d
         ), upserted AS (
             INSERT INTO diamonds (id, org_id, feed_id, supplier_stone_id, offer_id, shape, carats, color, clarity, cut, polish, symmetry,
                                   fluorescence, lab_grown, feed_price, price_per_carat, retail_price, markup_ratio, rating, pricing_rule_id,

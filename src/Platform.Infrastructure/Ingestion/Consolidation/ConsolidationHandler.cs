@@ -12,10 +12,10 @@ namespace Platform.Infrastructure.Ingestion.Consolidation;
 /// <summary>
 /// Consolidates a run in bounded steps (PLATFORM §5.5, ADR 0014). Entering consolidation takes the run's row lock,
 /// checks the partitions and starts <see cref="PipelineOptions.ConsolidationChains"/> chains of steps. Each step is
-/// one transaction under a shared lock on the run: claim up to <see cref="PipelineOptions.ConsolidationBatchSize"/>
-/// rows of the feed's <c>consolidation_backlog</c> (<c>DELETE … SKIP LOCKED</c>, so chains never share a row), map
-/// and price them, upsert the catalog with its price history and events, add to the run's counts and enqueue the
-/// chain's next step. A claim commits with its effects, so a crash leaves no half-done step and no stuck claim.
+/// one transaction under a shared lock on the run: claim whole pages of the feed's <c>consolidation_pages</c>, up to
+/// <see cref="PipelineOptions.ConsolidationBatchSize"/> stones (<c>DELETE … SKIP LOCKED</c>, so chains never share a
+/// page; ADR 0037), map and price them, upsert the catalog with its price history and events, add to the run's counts
+/// and enqueue the chain's next step. A claim commits with its effects, so a crash leaves no half-done step and no stuck claim.
 /// A chain that finds nothing left takes the run's exclusive lock, which waits for the other chains' open steps,
 /// and finishes the run: soft deletes of a full run, the watermark at the frozen <c>updated_to</c>, the tenant's
 /// dataset version.
@@ -70,7 +70,7 @@ public sealed partial class ConsolidationHandler(
         // The backlog was last analyzed when it was small or empty; fresh statistics keep the claims on the index.
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE pipeline_runs SET phase = 'consolidating', consolidation_started_at = now(), consolidation_forced = @Force WHERE id = @Id;
-            ANALYZE consolidation_backlog;
+            ANALYZE consolidation_pages;
             """, new { run.Id, step.Force }, transaction, cancellationToken: cancellationToken));
         var chains = Enumerable.Range(1, options.Value.ConsolidationChains - 1)
             .Select(chain => new ConsolidateMessage(run.Id, run.OrgId, step.Force, Step: 0, chain))
@@ -85,19 +85,22 @@ public sealed partial class ConsolidationHandler(
     {
         var started = Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The catalog grows from empty during a first load, so a plan cached early (auto-prepared statements switch to
-        // a generic plan) would keep treating diamonds as tiny and read the feed's whole catalog for every chunk.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SET LOCAL plan_cache_mode = force_custom_plan", transaction: transaction, cancellationToken: cancellationToken));
         var run = await RunStore.FindAsync(connection, transaction, step.OrgId, step.RunId, RunLock.KeyShare, cancellationToken);
         if (run?.Phase != "consolidating")
         {
             return;
         }
+        var feed = await FeedStore.FindAsync(connection, transaction, run.OrgId, run.FeedId, cancellationToken);
+        if (feed is null)
+        {
+            await RunStore.FailAsync(connection, transaction, publisher, run.Id, "The feed no longer exists.", cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return;
+        }
         List<RawRow> claimed;
         using (var span = PipelineTelemetry.Start("consolidation claim", run.Id))
         {
-            claimed = await ClaimAsync(connection, transaction, run, cancellationToken);
+            claimed = await ClaimAsync(connection, transaction, run, feed, cancellationToken);
             span?.SetTag("platform.items.count", claimed.Count);
             span?.SetTag("platform.consolidation.chain", step.Chain);
         }
@@ -106,13 +109,6 @@ public sealed partial class ConsolidationHandler(
             // Finishing needs the exclusive lock; upgrading the shared one could deadlock with another chain doing the same.
             await transaction.RollbackAsync(cancellationToken);
             await FinishAsync(connection, step, cancellationToken);
-            return;
-        }
-        var feed = await FeedStore.FindAsync(connection, transaction, run.OrgId, run.FeedId, cancellationToken);
-        if (feed is null)
-        {
-            await RunStore.FailAsync(connection, transaction, publisher, run.Id, "The feed no longer exists.", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return;
         }
 
@@ -130,22 +126,29 @@ public sealed partial class ConsolidationHandler(
         PipelineTelemetry.ConsolidationStepDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private async Task<List<RawRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Claims whole pages: as many as fit <see cref="PipelineOptions.ConsolidationBatchSize"/> stones at the feed's page
+    /// size, at least one. A stone queued by two pages before it was consolidated is read once per claim; if two claims
+    /// hold it, the second finds the catalog already current and writes nothing.
+    /// </summary>
+    private async Task<List<RawRow>> ClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, FeedDefinition feed, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<RawRow>(new CommandDefinition("""
             WITH claimed AS (
-                DELETE FROM consolidation_backlog b
-                WHERE b.raw_item_id IN (
-                    SELECT raw_item_id FROM consolidation_backlog
-                    WHERE feed_id = @FeedId AND org_id = @OrgId AND failed_at IS NULL
-                    ORDER BY raw_item_id LIMIT @batch
+                DELETE FROM consolidation_pages c
+                WHERE c.id IN (
+                    SELECT id FROM consolidation_pages
+                    WHERE feed_id = @FeedId AND org_id = @OrgId
+                    ORDER BY id LIMIT @pages
                     FOR UPDATE SKIP LOCKED)
-                RETURNING b.raw_item_id
+                RETURNING c.raw_item_ids
             )
             SELECT r.id AS "Id", r.supplier_stone_id AS "SupplierStoneId", r.offer_id AS "OfferId",
                    r.source_updated_at AS "SourceUpdatedAt", r.payload::text AS "Payload"
             FROM raw_items r
-            WHERE r.id = ANY(ARRAY(SELECT raw_item_id FROM claimed)) AND r.org_id = @OrgId
-            """, new { run.FeedId, run.OrgId, batch = options.Value.ConsolidationBatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
+            WHERE r.id = ANY(ARRAY(SELECT DISTINCT unnest(raw_item_ids) FROM claimed)) AND r.org_id = @OrgId
+            """, new { run.FeedId, run.OrgId, pages = Math.Max(1, options.Value.ConsolidationBatchSize / Math.Max(1, feed.PageSize)) },
+            transaction, cancellationToken: cancellationToken))).AsList();
 
     /// <summary>
     /// Finishes the run once no chain has work left. The exclusive lock waits for the other chains' open steps; a
@@ -161,7 +164,7 @@ public sealed partial class ConsolidationHandler(
         }
         var duration = 0.0;
         var remaining = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            SELECT EXISTS (SELECT 1 FROM consolidation_backlog WHERE feed_id = @FeedId AND org_id = @OrgId AND failed_at IS NULL)
+            SELECT EXISTS (SELECT 1 FROM consolidation_pages WHERE feed_id = @FeedId AND org_id = @OrgId)
             """, new { run.FeedId, run.OrgId }, transaction, cancellationToken: cancellationToken));
         if (remaining)
         {
@@ -188,6 +191,7 @@ public sealed partial class ConsolidationHandler(
         var adapter = adapters.Create(feed);
         var pricing = await PricingRuleStore.LoadEngineAsync(connection, transaction, run.OrgId, cancellationToken);
         var rows = new List<CatalogRow>(claimed.Count);
+        var mappedIds = new long[claimed.Count];
         var failedIds = new List<long>();
         var errors = new List<string>();
         foreach (var raw in claimed)
@@ -196,6 +200,7 @@ public sealed partial class ConsolidationHandler(
             {
                 var draft = adapter.Map(new RawStone(raw.SupplierStoneId, raw.OfferId, raw.SourceUpdatedAt, raw.Payload));
                 var price = pricing.Price(new StoneForPricing(draft.FeedPrice, draft.Carats, draft.Shape, draft.LabGrown, run.FeedId));
+                mappedIds[rows.Count] = raw.Id;
                 rows.Add(new CatalogRow(draft, price));
             }
             catch (FeedMappingException e)
@@ -214,14 +219,15 @@ public sealed partial class ConsolidationHandler(
                 await CatalogWriter.UpsertAsync(connection, transaction, run.OrgId, run.FeedId, run.Id, rows.GetRange(start, Math.Min(chunk, rows.Count - start)), cancellationToken);
             }
         }
-        if (failedIds.Count > 0)
-        {
-            // Back into the backlog, marked failed: not claimed again until the supplier changes the payload.
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO consolidation_backlog (raw_item_id, org_id, feed_id, failed_at, last_error)
-                SELECT id, @OrgId, @FeedId, now(), error FROM UNNEST(@ids::bigint[], @errors::text[]) AS f(id, error)
-                """, new { run.OrgId, run.FeedId, ids = failedIds.ToArray(), errors = errors.ToArray() }, transaction, cancellationToken: cancellationToken));
-        }
+        // Rows that cannot be mapped are parked with their error until the supplier changes the payload (the page that
+        // writes the change queues them again); a row that maps now is no longer failed.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            DELETE FROM consolidation_failures WHERE raw_item_id = ANY(@mapped) AND org_id = @OrgId;
+            INSERT INTO consolidation_failures (raw_item_id, org_id, feed_id, failed_at, last_error)
+            SELECT id, @OrgId, @FeedId, now(), error FROM UNNEST(@ids::bigint[], @errors::text[]) AS f(id, error)
+            ON CONFLICT (raw_item_id) DO UPDATE SET failed_at = EXCLUDED.failed_at, last_error = EXCLUDED.last_error;
+            """, new { run.OrgId, run.FeedId, mapped = mappedIds[..rows.Count], ids = failedIds.ToArray(), errors = errors.ToArray() },
+            transaction, cancellationToken: cancellationToken));
         return (rows.Count, failedIds.Count);
     }
 

@@ -5,10 +5,10 @@ using Platform.Domain.Ingestion.Feeds;
 namespace Platform.Infrastructure.Ingestion.Pages;
 
 /// <summary>
-/// Writes one page of supplier rows in one statement (<c>UNNEST</c>) and queues the new and changed ones in
-/// <c>consolidation_backlog</c> in the same statement. An unchanged payload (same SHA-256) is a no-op, so it is not
-/// consolidated again; full runs still stamp <c>seen_run_id</c> so stones a full run did not see can be
-/// soft-deleted afterwards. Returns the number of stones queued for consolidation.
+/// Writes one page of supplier rows in one statement (<c>UNNEST</c>) and, in the same statement, queues the ids of
+/// the new and changed ones for consolidation as one <c>consolidation_pages</c> row (ADR 0037). An unchanged payload
+/// (same SHA-256) is a no-op, so it is not consolidated again; full runs still stamp <c>seen_run_id</c> so stones a
+/// full run did not see can be soft-deleted afterwards. Returns the number of stones queued for consolidation.
 /// </summary>
 public static class RawItemWriter
 {
@@ -33,13 +33,13 @@ public static class RawItemWriter
                    OR (@fullRun AND raw_items.seen_run_id IS DISTINCT FROM EXCLUDED.seen_run_id)
                 RETURNING id, run_id
             )
-            INSERT INTO consolidation_backlog (raw_item_id, org_id, feed_id)
-            SELECT id, @orgId, @feedId FROM written WHERE run_id = @runId
-            ON CONFLICT (raw_item_id) DO UPDATE SET failed_at = NULL, last_error = NULL
-            WHERE consolidation_backlog.failed_at IS NOT NULL
+            INSERT INTO consolidation_pages (org_id, feed_id, raw_item_ids)
+            SELECT @orgId, @feedId, array_agg(id) FROM written WHERE run_id = @runId
+            HAVING count(*) > 0
+            RETURNING cardinality(raw_item_ids)
             """;
 
-    public static Task<int> UpsertAsync(
+    public static async Task<int> UpsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid orgId, Guid feedId, Guid runId, bool fullRun,
         IReadOnlyList<RawStone> page, CancellationToken cancellationToken)
     {
@@ -61,7 +61,7 @@ public static class RawItemWriter
             hashes[i] = SHA256.HashData(Encoding.UTF8.GetBytes(stone.PayloadJson));
             updated[i] = stone.SourceUpdatedAt.UtcDateTime;
         }
-        return connection.ExecuteAsync(new CommandDefinition(Sql,
-            new { orgId, feedId, runId, fullRun, ids, offers, payloads, hashes, updated }, transaction, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(Sql,
+            new { orgId, feedId, runId, fullRun, ids, offers, payloads, hashes, updated }, transaction, cancellationToken: cancellationToken)) ?? 0;
     }
 }
