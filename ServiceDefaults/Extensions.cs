@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Azure.Monitor.OpenTelemetry.Exporter;
@@ -23,6 +24,13 @@ public static class Extensions
 
     /// <summary>The setting Azure sets for Application Insights (a Key Vault reference in infra/).</summary>
     public const string ApplicationInsightsConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>The standard OpenTelemetry setting naming an OTLP collector (the Aspire dashboard sets it).</summary>
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Whether traces leave the process: an OTLP collector or Application Insights is configured.</summary>
+    public static bool IsTraceExportConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]) || !string.IsNullOrWhiteSpace(configuration[ApplicationInsightsConnectionStringKey]);
 
     /// <summary>Everything a service gets: basic defaults plus service discovery and resilient HttpClients.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -63,15 +71,23 @@ public static class Extensions
                 .AddProcessInstrumentation()
                 .AddMeter("Platform.*")
                 .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource("Platform.*")
-                // Health and metrics scrapes would drown the real traffic.
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    .AddSource("Platform.*")
+                    // Health and metrics scrapes would drown the real traffic.
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path));
+                // A span per outgoing HTTP call is recorded only when it goes somewhere: unexported, the worker's supplier
+                // calls and their spans cost CPU for nothing (docs/performance.md). Our own spans always carry the context.
+                if (IsTraceExportConfigured(builder.Configuration))
+                {
+                    tracing.AddHttpClientInstrumentation();
+                }
+            });
 
         // The exporter switches on only where a collector is configured (Aspire dashboard, Azure, a local collector).
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

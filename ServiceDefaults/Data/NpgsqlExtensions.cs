@@ -47,7 +47,8 @@ public static class NpgsqlExtensions
                 tags: ["ready", "db"],
                 timeout: TimeSpan.FromSeconds(settings.HealthCheckTimeoutSeconds)));
         }
-        if (!settings.DisableTracing)
+        // A span per SQL command only when traces are exported: unexported they cost the worker CPU on every page.
+        if (!settings.DisableTracing && Extensions.IsTraceExportConfigured(builder.Configuration))
         {
             builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddNpgsql());
         }

@@ -8,12 +8,12 @@ public sealed class PipelineOptions
     /// <summary>Incremental runs start this long before the watermark, to catch records updated around the last run's cut-off.</summary>
     public int IncrementalOverlapMinutes { get; set; } = 15;
 
-    /// <summary>Raw rows claimed per consolidation step.</summary>
+    /// <summary>Stones claimed per consolidation step: whole queued pages, as many as fit at the feed's page size, at least one.</summary>
     public int ConsolidationBatchSize { get; set; } = 2_000;
 
     /// <summary>
-    /// Catalog rows per upsert statement. As large as a step's batch by default: each statement is planned afresh
-    /// (ConsolidationHandler), so fewer, larger statements cost less (docs/performance.md).
+    /// Catalog rows per upsert statement. As large as a step's batch by default: fewer, larger statements cost less per
+    /// stone (docs/performance.md).
     /// </summary>
     public int UpsertChunkSize { get; set; } = 2_000;
 
