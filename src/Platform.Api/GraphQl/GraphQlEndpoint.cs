@@ -18,7 +18,8 @@ namespace Platform.Api.GraphQl;
 /// application/json, because legacy clients read the body of 200 only).
 /// </summary>
 public sealed class GraphQlEndpoint(
-    IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, IOptions<GraphQlOptions> options, PolicyPermits permits, ILogger<GraphQlEndpoint> logger)
+    IDocumentExecuter<ISchema> executer, IGraphQLSerializer serializer, IOptions<GraphQlOptions> options, ValidatedDocumentCache documents,
+    PolicyPermits permits, ILogger<GraphQlEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -49,12 +50,13 @@ public sealed class GraphQlEndpoint(
             return;
         }
 
-        // Parsed here once, so GET can refuse mutations before anything runs; the executer reuses the document. A
-        // document that does not parse goes to the executer as text, which reports the syntax error in the GraphQL way.
-        GraphQLDocument? document = null;
+        // Parsed here once (or found validated), so GET can refuse mutations before anything runs; the executer reuses the
+        // document. A document that does not parse goes to the executer as text, which reports the syntax error in the
+        // GraphQL way.
+        var document = documents.Find(parameters.Query);
         try
         {
-            document = GraphQLParser.Parser.Parse(parameters.Query);
+            document ??= GraphQLParser.Parser.Parse(parameters.Query);
         }
         catch (GraphQLSyntaxErrorException)
         {

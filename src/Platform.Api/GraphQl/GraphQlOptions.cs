@@ -27,6 +27,14 @@ public sealed class GraphQlOptions
     [Range(10, 10_000_000)]
     public int MaxComplexity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Validated documents kept by their text (<see cref="ValidatedDocumentCache"/>), so a repeated document skips parsing
+    /// and the specification's validation rules; 0 turns the cache off. Each entry is at most
+    /// <see cref="MaxDocumentBytes"/> of text, so the default bounds it to a few megabytes.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int DocumentCacheEntries { get; set; } = 256;
+
     /// <summary><c>__schema</c> and <c>__type</c>: null means on in Development and off elsewhere.</summary>
     public bool? EnableIntrospection { get; set; }
 }

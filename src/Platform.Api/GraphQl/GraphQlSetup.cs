@@ -27,6 +27,8 @@ public static class GraphQlSetup
                 graphQl.AddValidationRule<NoIntrospectionValidationRule>();
             }
         });
+        builder.Services.AddSingleton<ValidatedDocumentCache>();
+        builder.Services.AddSingleton<GraphQL.DI.IConfigureExecution>(services => services.GetRequiredService<ValidatedDocumentCache>());
         builder.Services.AddSingleton<GraphQlEndpoint>();
         // Per request: batch loaders must never share results between requests or callers.
         builder.Services.AddScoped<GraphQlLoaders>();

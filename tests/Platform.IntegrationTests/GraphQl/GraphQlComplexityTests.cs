@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.GraphQl;
 using Platform.IntegrationTests.Api.Support;
 
 namespace Platform.IntegrationTests.GraphQl;
@@ -50,5 +52,28 @@ public sealed class GraphQlComplexityTests(PlatformServers servers)
         large.Codes.ShouldBe(["GRAPHQL_TOO_COMPLEX"]);
         large.FirstMessage.ShouldContain("at most 50");
         largeByVariable.Codes.ShouldBe(["GRAPHQL_TOO_COMPLEX"]);
+    }
+
+    [Fact]
+    public async Task A_document_validated_once_is_still_held_to_the_budget_and_its_variables_on_every_request()
+    {
+        await using var api = await TwoTenantApi.StartAsync(servers, new Dictionary<string, string?> { ["GraphQl:MaxComplexity"] = "50" });
+        var client = api.ClientWith(api.A.ReaderKey);
+        const string document = "query($first: Int) { diamonds(first: $first) { nodes { id shape carats } } }";
+
+        // The first request validates the document and caches it; the others reuse it with other variables.
+        var small = await GraphQlClient.PostAsync(client, document, new { first = 10 });
+        var again = await GraphQlClient.PostAsync(client, document, new { first = 5 });
+        var large = await GraphQlClient.PostAsync(client, document, new { first = 20 });
+        var badVariable = await GraphQlClient.PostAsync(client, document, new { first = "ten" });
+
+        small.Status.ShouldBe(HttpStatusCode.OK, small.Body.ToString());
+        api.Factory.Services.GetRequiredService<ValidatedDocumentCache>().Find(document).ShouldNotBeNull("the validated document is cached");
+        again.Status.ShouldBe(HttpStatusCode.OK, again.Body.ToString());
+        again.Codes.ShouldBeEmpty();
+        large.Codes.ShouldBe(["GRAPHQL_TOO_COMPLEX"]);
+        badVariable.Status.ShouldBe(HttpStatusCode.BadRequest);
+        badVariable.Codes.ShouldHaveSingleItem().ShouldNotBe("GRAPHQL_TOO_COMPLEX");
+        badVariable.Body.TryGetProperty("data", out _).ShouldBeFalse("a request whose variables do not coerce does not run");
     }
 }
