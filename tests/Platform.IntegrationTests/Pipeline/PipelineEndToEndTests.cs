@@ -82,6 +82,35 @@ public class PipelineEndToEndTests(PlatformServers servers)
     }
 
     [Fact]
+    public async Task A_full_run_soft_deletes_exactly_the_stones_the_supplier_no_longer_lists()
+    {
+        await using var harness = await PipelineHarness.StartAsync(servers, 1_000, transport: Transport);
+        (await harness.WaitForRunAsync(await harness.StartRunAsync(), RunTimeout)).Status.ShouldBe("completed");
+        // Two stones an earlier run saw and consolidated, which the supplier no longer lists.
+        await harness.QuerySingleAsync<int>("""
+            INSERT INTO raw_items (org_id, feed_id, supplier_stone_id, offer_id, run_id, seen_run_id, payload, payload_hash, source_updated_at)
+            SELECT org_id, feed_id, 'gone-' || n, offer_id, run_id, seen_run_id, payload, payload_hash, source_updated_at
+            FROM (SELECT * FROM raw_items LIMIT 1) r CROSS JOIN generate_series(1, 2) n;
+            CREATE TEMP TABLE gone AS SELECT * FROM diamonds LIMIT 1;
+            INSERT INTO diamonds SELECT (d).* FROM (
+                SELECT jsonb_populate_record(g, jsonb_build_object('id', gen_random_uuid(), 'supplier_stone_id', 'gone-' || n)) AS d
+                FROM gone g CROSS JOIN generate_series(1, 2) n) s;
+            SELECT 1;
+            """);
+
+        var second = await harness.WaitForRunAsync(await harness.StartRunAsync(RunType.Full), RunTimeout);
+
+        second.Status.ShouldBe("completed");
+        (await harness.QueryAsync<string>("SELECT supplier_stone_id FROM diamonds WHERE status = 'deleted' AND deleted_at IS NOT NULL ORDER BY 1"))
+            .ShouldBe(["gone-1", "gone-2"]);
+        (await harness.QuerySingleAsync<int>("SELECT count(*) FROM diamonds WHERE status = 'active'")).ShouldBe(1_000);
+        (await harness.QueryAsync<string>("""
+            SELECT d.supplier_stone_id FROM diamond_events e JOIN diamonds d ON d.id = e.diamond_id
+            WHERE e.run_id = @Id AND e.type = 'removed' ORDER BY 1
+            """, new { second.Id })).ShouldBe(["gone-1", "gone-2"]);
+    }
+
+    [Fact]
     public async Task Starting_a_second_run_while_one_is_active_is_refused()
     {
         await using var harness = await PipelineHarness.StartAsync(servers, 500, transport: Transport);

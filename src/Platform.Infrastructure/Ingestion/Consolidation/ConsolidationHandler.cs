@@ -237,13 +237,19 @@ public sealed partial class ConsolidationHandler(
         var counts = await RunStore.CountPartitionsAsync(connection, transaction, run.Id, cancellationToken);
         if (run.IsFull && counts.AllCompleted)
         {
-            // Only a full run that saw every partition may conclude that an unseen stone is gone.
+            // Only a full run that saw every partition may conclude that an unseen stone is gone. One pass over the feed's
+            // raw rows finds the unseen ones (usually none), and each is probed in the catalog by key: a join lets
+            // statistics taken before a first load walk the whole catalog probing raw rows instead (3 s at 200 000).
             await connection.ExecuteAsync(new CommandDefinition("""
-                WITH gone AS (
+                WITH unseen AS MATERIALIZED (
+                    SELECT supplier_stone_id FROM raw_items WHERE org_id = @OrgId AND feed_id = @FeedId AND seen_run_id <> @Id
+                ), gone AS (
                     UPDATE diamonds d SET status = 'deleted', deleted_at = now(), updated_at = now()
-                    FROM raw_items r
-                    WHERE r.org_id = @OrgId AND r.feed_id = @FeedId AND r.seen_run_id <> @Id
-                      AND d.org_id = r.org_id AND d.feed_id = r.feed_id AND d.supplier_stone_id = r.supplier_stone_id AND d.status = 'active'
+                    WHERE d.id = ANY(ARRAY(
+                        SELECT k.id FROM unseen u CROSS JOIN LATERAL (
+                            SELECT id FROM diamonds
+                            WHERE org_id = @OrgId AND feed_id = @FeedId AND supplier_stone_id = u.supplier_stone_id AND status = 'active'
+                            LIMIT 1) k))
                     RETURNING d.id
                 )
                 INSERT INTO diamond_events (org_id, diamond_id, run_id, type)
