@@ -11,17 +11,17 @@ namespace Platform.Infrastructure.Telemetry;
 /// <summary>
 /// Database-wide gauges: per queue its depth (ready, in flight, scheduled), the age of its oldest ready message and its
 /// dead letters (meter <c>Platform.Messaging</c>), and the runs holding capacity by phase (meter <c>Platform.Pipeline</c>).
-/// One sample every <see cref="TelemetryOptions.GaugeRefreshSeconds"/> in the background, cheap grouped queries in one
-/// round trip; the observable instruments report the last sample. Known queues report zeros, so their series exist
-/// before the first message. The same sample, with the recent error count, is what readiness and the status summary
+/// One sample every <see cref="TelemetryOptions.GaugeRefreshSeconds"/> in the background: the queue figures the admin
+/// views read too (<see cref="QueueStatistics"/>), then the runs and recent errors in one round trip; the observable
+/// instruments report the last sample. Known queues report zeros, so their series exist before the first message. The same sample, with the recent error count, is what readiness and the status summary
 /// read (<see cref="IOperationalSnapshots"/>): no probe or scrape queries the database for these figures.
 /// </summary>
 public sealed partial class OperationalGauges : BackgroundService, IOperationalSnapshots
 {
-    private static readonly string[] KnownQueues = [QueueNames.IngestScan, QueueNames.IngestPage, QueueNames.IngestConsolidate];
     private static readonly string[] ActivePhases = ["queued", "scanning", "running", "consolidating"];
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly QueueStatistics _queues;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<ReadinessOptions> _readiness;
@@ -31,10 +31,11 @@ public sealed partial class OperationalGauges : BackgroundService, IOperationalS
     private long _samples;
 
     public OperationalGauges(
-        NpgsqlDataSource dataSource, IMeterFactory meters, IOptions<TelemetryOptions> options, IOptionsMonitor<ReadinessOptions> readiness,
+        NpgsqlDataSource dataSource, QueueStatistics queues, IMeterFactory meters, IOptions<TelemetryOptions> options, IOptionsMonitor<ReadinessOptions> readiness,
         TimeProvider time, ILogger<OperationalGauges> logger)
     {
         _dataSource = dataSource;
+        _queues = queues;
         _interval = TimeSpan.FromSeconds(options.Value.GaugeRefreshSeconds);
         _readiness = readiness;
         _time = time;
@@ -84,42 +85,28 @@ public sealed partial class OperationalGauges : BackgroundService, IOperationalS
     {
         var errorWindow = _readiness.CurrentValue.ErrorWindowMinutes;
         var sampledAt = _time.GetUtcNow();
+        var statuses = await _queues.ReadAsync(cancellationToken);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
-            SELECT queue AS "Queue",
-                   count(*)::bigint AS "Depth",
-                   count(*) FILTER (WHERE visible_at <= now())::bigint AS "Ready",
-                   count(*) FILTER (WHERE visible_at > now() AND claimed_by IS NOT NULL)::bigint AS "InFlight",
-                   count(*) FILTER (WHERE visible_at > now() AND claimed_by IS NULL)::bigint AS "Scheduled",
-                   COALESCE(extract(epoch FROM now() - min(visible_at) FILTER (WHERE visible_at <= now())), 0)::float8 AS "OldestAge"
-            FROM queue_messages GROUP BY queue;
-            SELECT queue AS "Queue", count(*)::bigint AS "Count" FROM dead_letters WHERE replayed_at IS NULL GROUP BY queue;
             SELECT phase AS "Phase", count(*)::bigint AS "Count" FROM pipeline_runs
             WHERE phase IN ('queued', 'scanning', 'running', 'consolidating') GROUP BY phase;
             SELECT count(*)::bigint FROM error_log WHERE occurred_at >= @errorsSince;
             """, new { errorsSince = sampledAt.AddMinutes(-errorWindow).UtcDateTime }, cancellationToken: cancellationToken));
-        var queues = (await results.ReadAsync<QueueRow>()).ToDictionary(q => q.Queue);
-        var dead = (await results.ReadAsync<(string Queue, long Count)>()).ToDictionary(d => d.Queue, d => d.Count);
         var runs = (await results.ReadAsync<(string Phase, long Count)>()).ToDictionary(r => r.Phase, r => r.Count);
         var errors = await results.ReadSingleAsync<long>();
-        var names = KnownQueues.Union(queues.Keys).Union(dead.Keys).Order(StringComparer.Ordinal).ToList();
 
-        var depth = new List<Measurement<long>>();
-        var oldest = new List<Measurement<double>>();
-        var statuses = new List<QueueStatus>(names.Count);
-        foreach (var name in names)
+        var depth = new List<Measurement<long>>(statuses.Count * 3);
+        foreach (var status in statuses)
         {
-            var row = queues.GetValueOrDefault(name) ?? new QueueRow { Queue = name };
-            statuses.Add(new QueueStatus(name, row.Depth, row.Ready, row.InFlight, row.Scheduled, row.OldestAge, dead.GetValueOrDefault(name)));
-            var queue = MessagingTelemetry.Queue(name);
-            depth.Add(new(row.Ready, queue, new("state", "ready")));
-            depth.Add(new(row.InFlight, queue, new("state", "in_flight")));
-            depth.Add(new(row.Scheduled, queue, new("state", "scheduled")));
-            oldest.Add(new(row.OldestAge, queue));
+            var queue = MessagingTelemetry.Queue(status.Queue);
+            depth.Add(new(status.Ready, queue, new("state", "ready")));
+            depth.Add(new(status.InFlight, queue, new("state", "in_flight")));
+            depth.Add(new(status.Scheduled, queue, new("state", "scheduled")));
         }
         return new Sample(
-            depth, oldest,
-            names.Select(name => new Measurement<long>(dead.GetValueOrDefault(name), MessagingTelemetry.Queue(name))).ToList(),
+            depth,
+            statuses.Select(status => new Measurement<double>(status.OldestReadyAgeSeconds, MessagingTelemetry.Queue(status.Queue))).ToList(),
+            statuses.Select(status => new Measurement<long>(status.DeadLetters, MessagingTelemetry.Queue(status.Queue))).ToList(),
             ActivePhases.Select(phase => new Measurement<long>(runs.GetValueOrDefault(phase), new KeyValuePair<string, object?>("phase", phase))).ToList(),
             new OperationalSnapshot(sampledAt, statuses, errors, errorWindow));
     }
@@ -129,16 +116,6 @@ public sealed partial class OperationalGauges : BackgroundService, IOperationalS
         IReadOnlyList<Measurement<long>> DeadLetters, IReadOnlyList<Measurement<long>> ActiveRuns, OperationalSnapshot? Snapshot)
     {
         public static readonly Sample Empty = new([], [], [], [], null);
-    }
-
-    private sealed class QueueRow
-    {
-        public string Queue { get; init; } = "";
-        public long Depth { get; init; }
-        public long Ready { get; init; }
-        public long InFlight { get; init; }
-        public long Scheduled { get; init; }
-        public double OldestAge { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the queue and run gauges failed; they keep their last values")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Platform.Infrastructure.Operations.Queues;
 
 namespace Platform.Infrastructure.Telemetry;
 
@@ -16,6 +17,7 @@ public static class TelemetryExtensions
         services.AddMetrics(); // IMeterFactory (hosts have it already; bare service collections in tests do not)
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<QueueStatistics>();
         services.AddSingleton<OperationalGauges>();
         services.AddSingleton<IOperationalSnapshots>(sp => sp.GetRequiredService<OperationalGauges>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OperationalGauges>());

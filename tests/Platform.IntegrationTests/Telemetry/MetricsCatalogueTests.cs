@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Platform.Api.GraphQl;
 using Platform.Api.RateLimiting;
 using Platform.Infrastructure.Catalog.Caching;
 using Platform.Infrastructure.Catalog.Reservations;
@@ -14,6 +15,7 @@ using Platform.Infrastructure.Messaging;
 using Platform.Infrastructure.Messaging.Outbox;
 using Platform.Infrastructure.Operations.ErrorLog;
 using Platform.Infrastructure.Operations.Health;
+using Platform.Infrastructure.Operations.Queues;
 using Platform.Infrastructure.Telemetry;
 
 namespace Platform.IntegrationTests.Telemetry;
@@ -63,7 +65,7 @@ public sealed partial class MetricsCatalogueTests
     {
         // Static meters are created with their class; the DI-built ones are constructed here as the hosts do.
         foreach (var type in (Type[])[typeof(MessagingTelemetry), typeof(PipelineTelemetry), typeof(ReservationTelemetry), typeof(CatalogCache),
-                     typeof(ErrorTelemetry), typeof(RateLimitTelemetry), typeof(OutboxTelemetry), typeof(ErrorLogWriter)])
+                     typeof(ErrorTelemetry), typeof(RateLimitTelemetry), typeof(OutboxTelemetry), typeof(ErrorLogWriter), typeof(ValidatedDocumentCache)])
         {
             RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         }
@@ -71,7 +73,7 @@ public sealed partial class MetricsCatalogueTests
         var meters = services.GetRequiredService<IMeterFactory>();
         _ = new UpstreamTelemetry(meters, new UpstreamCircuitMonitor(TimeProvider.System));
         using var dataSource = NpgsqlDataSource.Create("Host=unused.invalid");
-        _ = new OperationalGauges(dataSource, meters, Options.Create(new TelemetryOptions()), services.GetRequiredService<IOptionsMonitor<ReadinessOptions>>(),
+        _ = new OperationalGauges(dataSource, new QueueStatistics(dataSource), meters, Options.Create(new TelemetryOptions()), services.GetRequiredService<IOptionsMonitor<ReadinessOptions>>(),
             TimeProvider.System, NullLogger<OperationalGauges>.Instance);
 
         var found = new Dictionary<string, string>();
