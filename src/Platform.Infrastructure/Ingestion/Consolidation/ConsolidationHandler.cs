@@ -191,7 +191,7 @@ public sealed partial class ConsolidationHandler(
         var adapter = adapters.Create(feed);
         var pricing = await PricingRuleStore.LoadEngineAsync(connection, transaction, run.OrgId, cancellationToken);
         var rows = new List<CatalogRow>(claimed.Count);
-        var mappedIds = new long[claimed.Count];
+        var mappedIds = new List<long>(claimed.Count);
         var failedIds = new List<long>();
         var errors = new List<string>();
         foreach (var raw in claimed)
@@ -200,8 +200,8 @@ public sealed partial class ConsolidationHandler(
             {
                 var draft = adapter.Map(new RawStone(raw.SupplierStoneId, raw.OfferId, raw.SourceUpdatedAt, raw.Payload));
                 var price = pricing.Price(new StoneForPricing(draft.FeedPrice, draft.Carats, draft.Shape, draft.LabGrown, run.FeedId));
-                mappedIds[rows.Count] = raw.Id;
                 rows.Add(new CatalogRow(draft, price));
+                mappedIds.Add(raw.Id);
             }
             catch (FeedMappingException e)
             {
@@ -226,7 +226,7 @@ public sealed partial class ConsolidationHandler(
             INSERT INTO consolidation_failures (raw_item_id, org_id, feed_id, failed_at, last_error)
             SELECT id, @OrgId, @FeedId, now(), error FROM UNNEST(@ids::bigint[], @errors::text[]) AS f(id, error)
             ON CONFLICT (raw_item_id) DO UPDATE SET failed_at = EXCLUDED.failed_at, last_error = EXCLUDED.last_error;
-            """, new { run.OrgId, run.FeedId, mapped = mappedIds[..rows.Count], ids = failedIds.ToArray(), errors = errors.ToArray() },
+            """, new { run.OrgId, run.FeedId, mapped = mappedIds.ToArray(), ids = failedIds.ToArray(), errors = errors.ToArray() },
             transaction, cancellationToken: cancellationToken));
         return (rows.Count, failedIds.Count);
     }
