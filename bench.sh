@@ -4,7 +4,7 @@
 #   ./bench.sh                          every benchmark
 #   ./bench.sh ingest [--stones N]      simulator → catalog by the pipeline vs COPY + one INSERT … SELECT (default 200000)
 #   ./bench.sh queue [--messages N]     Postgres transport vs pgbench SKIP LOCKED dequeues (default 50000)
-#   ./bench.sh search [--diamonds N] [--seconds N]   api (REST, GraphQL, cached) vs raw Npgsql, 64 connections (500000, 20 s)
+#   ./bench.sh search [--diamonds N] [--seconds N] [--phases LIST]   api (REST, GraphQL, cached) vs raw Npgsql, 64 connections (500000, 20 s)
 #   ./bench.sh ingest --worker KEY=VALUE ...   pass a setting to the ingest worker, e.g. Pipeline__ConsolidationBatchSize=5000
 #   ./bench.sh queue --npgsql "No Reset On Close=true"   extra connection-string settings for the measured side
 #

@@ -1,21 +1,28 @@
 namespace Platform.Benchmarks;
 
 /// <summary>
-/// <c>ingest|queue|search|all [--stones N] [--messages N] [--diamonds N] [--seconds N] [--worker KEY=VALUE]… [--npgsql SETTINGS]</c>. <c>--worker</c> passes a
+/// <c>ingest|queue|search|all [--stones N] [--messages N] [--diamonds N] [--seconds N] [--phases LIST] [--worker KEY=VALUE]… [--api KEY=VALUE]… [--npgsql SETTINGS]</c>. <c>--worker</c> passes a
 /// setting to the ingest worker process as an environment variable, e.g. <c>--worker Pipeline__ConsolidationBatchSize=5000</c>;
 /// <c>--npgsql</c> appends connection-string settings for the measured side (the worker, the queue consumers), e.g.
-/// <c>--npgsql "No Reset On Close=true"</c>. Baselines are never changed by either.
+/// <c>--npgsql "No Reset On Close=true"</c>; <c>--api</c> does the same for the search benchmark's api processes, e.g.
+/// <c>--api DOTNET_gcServer=0</c>. Baselines are never changed by any of them. <c>--phases</c> runs only some phases of the
+/// search benchmark (comma-separated, of <see cref="SearchPhases"/>), for quick comparisons; without all of them there is no summary line.
 /// </summary>
 public sealed record BenchArguments(
-    string Command, int Stones, int Messages, IReadOnlyDictionary<string, string> WorkerSettings, string NpgsqlSettings, int Diamonds = 500_000, int Seconds = 20)
+    string Command, int Stones, int Messages, IReadOnlyDictionary<string, string> WorkerSettings, string NpgsqlSettings, int Diamonds = 500_000, int Seconds = 20,
+    IReadOnlySet<string>? Phases = null, IReadOnlyDictionary<string, string>? ApiSettings = null)
 {
+    public static readonly IReadOnlyList<string> SearchPhases = ["baseline", "postgraphile", "rest", "graphql", "cached"];
+
     public const string Usage =
-        "usage: Platform.Benchmarks <ingest|queue|search|all> [--stones N (200000)] [--messages N (50000)] [--diamonds N (500000)] [--seconds N (20)] [--worker KEY=VALUE]... [--npgsql SETTINGS]";
+        "usage: Platform.Benchmarks <ingest|queue|search|all> [--stones N (200000)] [--messages N (50000)] [--diamonds N (500000)] [--seconds N (20)] [--phases baseline,postgraphile,rest,graphql,cached] [--worker KEY=VALUE]... [--api KEY=VALUE]... [--npgsql SETTINGS]";
 
     /// <summary>The deadline of one invocation, every benchmark included.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(45);
 
     public bool Runs(string benchmark) => Command == "all" || Command == benchmark;
+
+    public bool RunsPhase(string phase) => Phases is null || Phases.Contains(phase);
 
     public static BenchArguments? Parse(IReadOnlyList<string> args)
     {
@@ -27,7 +34,9 @@ public sealed record BenchArguments(
         }
         int stones = 200_000, messages = 50_000, diamonds = 500_000, seconds = 20;
         var worker = new Dictionary<string, string>(StringComparer.Ordinal);
+        var api = new Dictionary<string, string>(StringComparer.Ordinal);
         var npgsql = "";
+        HashSet<string>? phases = null;
         for (var i = first; i < args.Count; i += 2)
         {
             var value = i + 1 < args.Count ? args[i + 1] : "";
@@ -38,12 +47,14 @@ public sealed record BenchArguments(
                 case "--diamonds" when int.TryParse(value, out diamonds) && diamonds >= 1_000:
                 case "--seconds" when int.TryParse(value, out seconds) && seconds is >= 2 and <= 600:
                 case "--npgsql" when (npgsql = value).Length > 0:
+                case "--phases" when (phases = [.. value.Split(',', StringSplitOptions.TrimEntries)]).All(SearchPhases.Contains):
                 case "--worker" when value.Split('=', 2) is [{ Length: > 0 } key, var setting] && worker.TryAdd(key, setting):
+                case "--api" when value.Split('=', 2) is [{ Length: > 0 } apiKey, var apiSetting] && api.TryAdd(apiKey, apiSetting):
                     break;
                 default:
                     return null;
             }
         }
-        return new BenchArguments(command, stones, messages, worker, npgsql, diamonds, seconds);
+        return new BenchArguments(command, stones, messages, worker, npgsql, diamonds, seconds, phases, api);
     }
 }

@@ -22,6 +22,7 @@ public sealed class DistributedSlidingWindowLimiter(
     private const int FallbackSegments = 6;
 
     private readonly Lock _gate = new();
+    private readonly CoalescedWindowCalls _calls = new(permits => redis.AcquireAsync(redisKey, limits, permits, redisTimeout));
     private SlidingWindowRateLimiter? _fallback;
     private long _lastUsedTicks = time.GetUtcNow().UtcTicks;
 
@@ -64,9 +65,9 @@ public sealed class DistributedSlidingWindowLimiter(
         {
             try
             {
-                var decision = await redis.AcquireAsync(policy, redisKey, limits, redisTimeout);
+                var (grant, index) = await _calls.AcquireAsync();
                 state.RedisAnswered();
-                return decision;
+                return grant.Decision(index, policy, limits);
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {

@@ -19,7 +19,7 @@ public static class CatalogExtensions
         services.AddStackExchangeRedisCache(redis => redis.InstanceName = "platform:");
         services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((redis, provider) =>
             redis.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>()));
-        services.AddHybridCache();
+        services.AddHybridCache().AddSerializer<CachedJson, CachedJsonSerializer>();
         services.AddOptions<HybridCacheOptions>().Configure<IOptions<CatalogCacheOptions>>((hybrid, catalog) =>
         {
             hybrid.MaximumPayloadBytes = catalog.Value.MaxEntryBytes;

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Platform.Api.ApiReference;
 using Platform.Api.Authentication;
 using Platform.Api.Errors;
@@ -47,8 +49,10 @@ public static class DiamondsApi
         return routes;
     }
 
-    private static async Task<Results<Ok<DiamondList>, ProblemHttpResult>> SearchAsync(
-        HttpRequest request, ClaimsPrincipal user, DiamondSearch search, DiamondCursor cursors, CatalogCache cache, CancellationToken cancellationToken)
+    /// <summary>The page is cached as the JSON it is written as: a hit copies bytes instead of serializing 50 stones again.</summary>
+    private static async Task<Results<CachedJsonResult<DiamondList>, ProblemHttpResult>> SearchAsync(
+        HttpRequest request, ClaimsPrincipal user, DiamondSearch search, DiamondCursor cursors, CatalogCache cache, IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
     {
         var (criteria, errors) = DiamondSearchParser.Parse(QueryValues.Of(request));
         if (!errors.IsEmpty)
@@ -61,11 +65,11 @@ public static class DiamondsApi
         {
             return InvalidCursor();
         }
-        return TypedResults.Ok(await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Search, criteria, async token =>
+        return new CachedJsonResult<DiamondList>(await cache.GetOrLoadAsync(orgId, CatalogCacheKind.Search, criteria, async token =>
         {
             var page = await search.SearchAsync(orgId, criteria, after, token);
             var next = page.Next is { } position ? cursors.Encode(orgId, criteria, position) : null;
-            return new DiamondList(page.Items, next, page.Total, page.TotalIsEstimate);
+            return CachedJson.Of(new DiamondList(page.Items, next, page.Total, page.TotalIsEstimate), json.Value.SerializerOptions);
         }, cancellationToken));
     }
 
