@@ -1,4 +1,5 @@
 using GraphQL;
+using GraphQL.Execution;
 using GraphQL.Validation.Rules.Custom;
 using Platform.Api.Authentication;
 using Platform.Api.GraphQl.Batching;
@@ -21,6 +22,9 @@ public static class GraphQlSetup
             graphQl.AddSchema<CatalogSchema>()
                 .AddGraphTypes(typeof(CatalogSchema).Assembly)
                 .AddSystemTextJson()
+                // Query resolvers read objects already loaded (or batch through GraphQlLoaders), so running sibling fields
+                // as parallel tasks only adds scheduling: the serial strategy is cheaper per field (docs/performance.md).
+                .AddExecutionStrategy<SerialExecutionStrategy>(GraphQLParser.AST.OperationType.Query)
                 .AddComplexityAnalyzer(complexity => ComplexityBudget.Configure(complexity, options));
             if (!introspection)
             {

@@ -57,8 +57,9 @@ public sealed class CatalogQueryType : ObjectGraphType
         return await context.RequestServices!.GetRequiredService<CatalogCache>().GetOrLoadAsync(orgId, CatalogCacheKind.GraphQlSearch, criteria, async token =>
         {
             var page = await search.SearchAsync(orgId, criteria, after, token);
+            var encode = cursors.EncoderFor(orgId, criteria);
             var edges = page.Items
-                .Select(item => new DiamondEdge(cursors.Encode(orgId, criteria, DiamondSearch.PositionOf((DiamondSearchRow)item)), item))
+                .Select(item => new DiamondEdge(encode(DiamondSearch.PositionOf((DiamondSearchRow)item)), item))
                 .ToList();
             return new DiamondConnection(edges, page.Next is not null, page.Total, page.TotalIsEstimate);
         }, context.CancellationToken);

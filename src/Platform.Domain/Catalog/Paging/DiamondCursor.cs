@@ -6,8 +6,14 @@ namespace Platform.Domain.Catalog.Paging;
 /// <summary>Page cursors of <c>GET /diamonds</c>: a <see cref="DiamondPosition"/> signed for one organization and one search.</summary>
 public sealed class DiamondCursor(CursorCodec codec)
 {
-    public string Encode(Guid orgId, DiamondSearchCriteria criteria, DiamondPosition position) =>
-        codec.Encode(Scope(orgId, criteria), [FormatKey(position.Key), position.Id.ToString("N")]);
+    public string Encode(Guid orgId, DiamondSearchCriteria criteria, DiamondPosition position) => EncoderFor(orgId, criteria)(position);
+
+    /// <summary>Encodes positions of one search: its scope is built once, not once per cursor (a GraphQL page signs one per edge).</summary>
+    public Func<DiamondPosition, string> EncoderFor(Guid orgId, DiamondSearchCriteria criteria)
+    {
+        var scope = Scope(orgId, criteria);
+        return position => codec.Encode(scope, [FormatKey(position.Key), position.Id.ToString("N")]);
+    }
 
     /// <summary>The position, or null when the cursor is malformed, altered, or was issued for another organization or search.</summary>
     public DiamondPosition? Decode(Guid orgId, DiamondSearchCriteria criteria, string token)
