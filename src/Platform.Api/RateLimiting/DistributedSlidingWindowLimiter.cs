@@ -4,9 +4,10 @@ using StackExchange.Redis;
 namespace Platform.Api.RateLimiting;
 
 /// <summary>
-/// The limiter of one partition (a policy and a client IP or API key). It asks the shared Redis window; when Redis is
-/// unreachable or slower than the timeout, it counts in an in-process <see cref="SlidingWindowRateLimiter"/> instead,
-/// so a Redis outage loosens limits to per replica but never fails a request.
+/// The limiter of one partition (a policy and a client IP or API key). It asks the shared Redis window, concurrent
+/// requests sharing one call (ADR 0040); when Redis is unreachable or slower than the timeout, it counts in an
+/// in-process <see cref="SlidingWindowRateLimiter"/> instead, so a Redis outage loosens limits to per replica but never
+/// fails a request.
 /// </summary>
 public sealed class DistributedSlidingWindowLimiter(
     string policy,

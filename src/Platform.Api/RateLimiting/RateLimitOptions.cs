@@ -39,8 +39,8 @@ public sealed class RateLimitOptions
     public string KeyPrefix { get; set; } = "ratelimit:";
 
     /// <summary>
-    /// How long a request waits for Redis before it is counted in process instead. Short: a hung Redis must not stall
-    /// every request of the api.
+    /// How long one call to Redis may take before its requests are counted in process instead. Short: a hung Redis must
+    /// not stall every request of the api. A request can wait for the call in flight and then its own (ADR 0040).
     /// </summary>
     [Range(10, 5_000, ErrorMessage = "RateLimits:RedisTimeoutMilliseconds must be between 10 and 5000.")]
     public int RedisTimeoutMilliseconds { get; set; } = 100;
