@@ -11,8 +11,8 @@ namespace Platform.Benchmarks.Ingest;
 public sealed record PipelineResult(TimeSpan Elapsed, RunView Run, double PeakRssMegabytes, string PagesCpu, string ConsolidationCpu, string WorkerLog);
 
 /// <summary>
-/// The real pipeline on a fresh database: ONE worker process running every role (Release build, default leases), the
-/// simulator as its feed, a full run triggered as the api would, polled until it completes.
+/// The real pipeline on a fresh database: ONE worker process running every role (Release build, default leases), warmed
+/// up first (<see cref="WorkerWarmUp"/>), the simulator as its feed, a full run triggered as the api would, polled until it completes.
 /// </summary>
 public static class PipelineRun
 {
@@ -56,16 +56,21 @@ public static class PipelineRun
         await using var worker = new ServiceProcess("Platform.Worker", FreePort.Next(), environment, "bench-worker");
         await worker.StartAsync();
         var workerId = worker.ProcessId ?? throw new BenchmarkFailedException("The worker is not running.");
-        await using var rss = new PeakRss(workerId);
-        var processes = new Dictionary<string, int> { ["worker"] = workerId, ["simulator"] = simulator.ProcessId!.Value };
-
         var publisher = new PostgresPublisher(dataSource, Options.Create(new MessagingOptions()), TimeProvider.System);
         var trigger = new RunTrigger(dataSource, publisher, TimeProvider.System, Options.Create(new PipelineOptions()));
+        var runs = new RunQueries(dataSource);
+        if (arguments.WarmUpStones > 0)
+        {
+            var warmUp = await WorkerWarmUp.RunAsync(arguments.WarmUpStones, dataSource, worker, trigger, runs, cancellationToken);
+            Console.WriteLine($"  worker warmed up by a full run of {arguments.WarmUpStones} stones for another organization, deleted and vacuumed before measuring ({Figures.Seconds(warmUp)})");
+        }
+
+        await using var rss = new PeakRss(workerId);
+        var processes = new Dictionary<string, int> { ["worker"] = workerId, ["simulator"] = simulator.ProcessId!.Value };
         var cpu = CpuMeter.Start(processes);
         var clock = Stopwatch.StartNew();
         var started = await trigger.StartAsync(feed.OrgId, feed.FeedId, RunType.Full, "benchmark", cancellationToken);
         var runId = started.RunId ?? throw new BenchmarkFailedException($"The run did not start: {started.Outcome}.");
-        var runs = new RunQueries(dataSource);
         await WaitForAsync(runs, feed.OrgId, runId, worker, ["consolidating", .. Ended], cancellationToken);
         var pagesCpu = cpu.Stop();
         cpu = CpuMeter.Start(processes);
@@ -87,7 +92,7 @@ public static class PipelineRun
     }
 
     /// <summary>Polls the run every 50 ms until its status is one of <paramref name="statuses"/>, within the run timeout.</summary>
-    private static async Task<RunView> WaitForAsync(
+    internal static async Task<RunView> WaitForAsync(
         RunQueries runs, Guid orgId, Guid runId, ServiceProcess worker, string[] statuses, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -11,18 +11,18 @@ public sealed record BenchFeed(Guid OrgId, Guid FeedId)
 {
     public const int PageSize = 50;
 
-    public static async Task<BenchFeed> CreateAsync(NpgsqlDataSource dataSource, string simulatorUrl, CancellationToken cancellationToken)
+    public static async Task<BenchFeed> CreateAsync(NpgsqlDataSource dataSource, string simulatorUrl, CancellationToken cancellationToken, string slug = "bench")
     {
         var feed = new BenchFeed(Guid.CreateVersion7(), Guid.CreateVersion7());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO organizations (id, slug, name, plan) VALUES (@OrgId, 'bench', 'Benchmark', 'pro');
+            INSERT INTO organizations (id, slug, name, plan) VALUES (@OrgId, @slug, 'Benchmark', 'pro');
             INSERT INTO feeds (id, org_id, name, adapter, config, upstream_rps, page_size, max_page_size)
             VALUES (@FeedId, @OrgId, 'simulator', 'simulator', @config::jsonb, @rps, @pageSize, @pageSize);
             """,
             new
             {
-                feed.OrgId, feed.FeedId, config = JsonSerializer.Serialize(new { baseUrl = simulatorUrl }),
+                feed.OrgId, feed.FeedId, slug, config = JsonSerializer.Serialize(new { baseUrl = simulatorUrl }),
                 rps = UpstreamRateLimit.Unlimited, pageSize = PageSize,
             }, cancellationToken: cancellationToken));
         return feed;
