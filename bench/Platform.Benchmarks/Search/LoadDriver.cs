@@ -3,8 +3,12 @@ using System.Net;
 
 namespace Platform.Benchmarks.Search;
 
-/// <summary>Throughput and p95 latency of one phase: a warm-up, then <c>connections</c> closed loops for a fixed time.</summary>
-public sealed record LoadFigures(double RequestsPerSecond, double P95Milliseconds, double P50Milliseconds, long Requests, long Failures);
+/// <summary>
+/// Throughput and p95 latency of one phase: a warm-up, then <c>connections</c> closed loops for a fixed time; and the
+/// server's CPU per answered request over the measured window, which, unlike throughput, does not move with the load
+/// other tenants put on this machine.
+/// </summary>
+public sealed record LoadFigures(double RequestsPerSecond, double P95Milliseconds, double P50Milliseconds, long Requests, long Failures, double ServerCpuMilliseconds);
 
 /// <summary>
 /// Drives a server with <c>connections</c> concurrent closed loops (each sends its next request when the previous
@@ -14,7 +18,7 @@ public sealed record LoadFigures(double RequestsPerSecond, double P95Millisecond
 public static class LoadDriver
 {
     public static async Task<LoadFigures> RunAsync(
-        Uri baseAddress, string apiKey, int connections, TimeSpan warmUp, TimeSpan duration, Func<Random, HttpRequestMessage> next,
+        Uri baseAddress, int serverProcessId, string apiKey, int connections, TimeSpan warmUp, TimeSpan duration, Func<Random, HttpRequestMessage> next,
         CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -23,8 +27,10 @@ public static class LoadDriver
 
         await LoopAllAsync(client, connections, warmUp, next, seedBase: 1000, cancellationToken);
         var clock = Stopwatch.StartNew();
+        var serverCpu = CpuMeter.ProcessSeconds(serverProcessId);
         var loops = await LoopAllAsync(client, connections, duration, next, seedBase: 0, cancellationToken);
         var elapsed = clock.Elapsed;
+        serverCpu = CpuMeter.ProcessSeconds(serverProcessId) - serverCpu;
 
         var latencies = loops.SelectMany(loop => loop.Latencies).Order().ToArray();
         var failures = loops.Sum(loop => loop.Failures);
@@ -32,7 +38,8 @@ public static class LoadDriver
         {
             throw new BenchmarkFailedException($"{failures} of {latencies.Length + failures} requests to {baseAddress} failed; first: {loops.Select(l => l.FirstFailure).FirstOrDefault(f => f is not null)}");
         }
-        return new LoadFigures(latencies.Length / elapsed.TotalSeconds, Percentile(latencies, 0.95), Percentile(latencies, 0.50), latencies.Length, failures);
+        return new LoadFigures(latencies.Length / elapsed.TotalSeconds, Percentile(latencies, 0.95), Percentile(latencies, 0.50), latencies.Length, failures,
+            serverCpu * 1000 / latencies.Length);
     }
 
     private static async Task<Loop[]> LoopAllAsync(

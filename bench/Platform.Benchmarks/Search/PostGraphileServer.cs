@@ -19,6 +19,8 @@ public sealed class PostGraphileServer : IAsyncDisposable
 
     public string Url { get; }
 
+    public int ProcessId => process.Id;
+
     public static string Cli => Path.Combine(RepositoryRoot.Path, "bench", "postgraphile", "node_modules", "postgraphile", "cli.js");
 
     public static async Task<PostGraphileServer> StartAsync(string connectionString, CancellationToken cancellationToken)

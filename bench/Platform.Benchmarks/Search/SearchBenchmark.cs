@@ -39,7 +39,7 @@ public static class SearchBenchmark
                 ["BASELINE_ORG"] = catalog.OrgId.ToString(),
             }, "bench-search-baseline");
             await server.StartAsync(TimeSpan.FromMinutes(1));
-            baseline = await LoadDriver.RunAsync(new Uri(server.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
+            baseline = await LoadDriver.RunAsync(new Uri(server.Url), server.ProcessId!.Value, catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
             Report("baseline (raw Npgsql, same SQL)", baseline);
         }
 
@@ -47,7 +47,7 @@ public static class SearchBenchmark
         if (arguments.RunsPhase("postgraphile") && File.Exists(PostGraphileServer.Cli))
         {
             await using var server = await PostGraphileServer.StartAsync(database.ConnectionString, cancellationToken);
-            postGraphile = await LoadDriver.RunAsync(new Uri(server.Url), catalog.ApiKey, Connections, warmUp, duration, mix.PostGraphile, cancellationToken);
+            postGraphile = await LoadDriver.RunAsync(new Uri(server.Url), server.ProcessId, catalog.ApiKey, Connections, warmUp, duration, mix.PostGraphile, cancellationToken);
             Report("PostGraphile 4.9.2 + connection-filter", postGraphile);
         }
         else if (arguments.RunsPhase("postgraphile"))
@@ -63,12 +63,12 @@ public static class SearchBenchmark
             await using var memory = new PeakRss(api.ProcessId!.Value);
             if (arguments.RunsPhase("rest"))
             {
-                rest = await LoadDriver.RunAsync(new Uri(api.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
+                rest = await LoadDriver.RunAsync(new Uri(api.Url), api.ProcessId!.Value, catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
                 Report("REST, cache off", rest);
             }
             if (arguments.RunsPhase("graphql"))
             {
-                graphQl = await LoadDriver.RunAsync(new Uri(api.Url), catalog.ApiKey, Connections, warmUp, duration, mix.GraphQl, cancellationToken);
+                graphQl = await LoadDriver.RunAsync(new Uri(api.Url), api.ProcessId!.Value, catalog.ApiKey, Connections, warmUp, duration, mix.GraphQl, cancellationToken);
                 Report("GraphQL, cache off", graphQl);
             }
             rss = memory.PeakMegabytes;
@@ -77,7 +77,7 @@ public static class SearchBenchmark
         {
             await using var api = await StartApiAsync(database, redis, arguments, cacheEnabled: true);
             await using var memory = new PeakRss(api.ProcessId!.Value);
-            cached = await LoadDriver.RunAsync(new Uri(api.Url), catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
+            cached = await LoadDriver.RunAsync(new Uri(api.Url), api.ProcessId!.Value, catalog.ApiKey, Connections, warmUp, duration, mix.Rest, cancellationToken);
             Report("REST, cache on", cached);
             rss = Math.Max(rss, memory.PeakMegabytes);
         }
@@ -129,5 +129,5 @@ public static class SearchBenchmark
 
     private static void Report(string phase, LoadFigures figures) =>
         Console.WriteLine($"  {phase}: {Figures.Format(figures.RequestsPerSecond)} req/s, p50 {Figures.Format(figures.P50Milliseconds)} ms,"
-            + $" p95 {Figures.Format(figures.P95Milliseconds)} ms ({figures.Requests} requests)");
+            + $" p95 {Figures.Format(figures.P95Milliseconds)} ms ({figures.Requests} requests), server CPU {Figures.Format(figures.ServerCpuMilliseconds)} ms per request");
 }

@@ -31,7 +31,8 @@ public sealed class CpuMeter
             $"the rest (Postgres, …) {Figures.Format(rest)} s, idle {Figures.Format(idle - _machineStarted.Idle)} s (CPU seconds)"));
     }
 
-    private static double ProcessSeconds(int processId)
+    /// <summary>CPU seconds (user and system) the process has used so far.</summary>
+    public static double ProcessSeconds(int processId)
     {
         var stat = File.ReadAllText($"/proc/{processId}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
