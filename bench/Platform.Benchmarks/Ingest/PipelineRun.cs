@@ -30,7 +30,7 @@ public static class PipelineRun
     }
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
-    private static readonly string[] Ended = ["completed", "failed", "cancelled", "partial"];
+    internal static readonly string[] Ended = ["completed", "failed", "cancelled", "partial"];
 
     public static async Task<PipelineResult> MeasureAsync(
         PostgresServer postgres, RedisServer redis, ServiceProcess simulator, BenchArguments arguments, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public static class WorkerWarmUp
         var feed = await BenchFeed.CreateAsync(dataSource, simulator.Url, cancellationToken, slug: "bench-warm-up");
         var started = await trigger.StartAsync(feed.OrgId, feed.FeedId, RunType.Full, "benchmark warm-up", cancellationToken);
         var runId = started.RunId ?? throw new BenchmarkFailedException($"The warm-up run did not start: {started.Outcome}.");
-        var run = await PipelineRun.WaitForAsync(runs, feed.OrgId, runId, worker, ["completed", "failed", "cancelled", "partial"], cancellationToken);
+        var run = await PipelineRun.WaitForAsync(runs, feed.OrgId, runId, worker, PipelineRun.Ended, cancellationToken);
         if (run.Status != "completed")
         {
             throw new BenchmarkFailedException($"The warm-up run ended {run.Status}: {run.Error}; worker log: {worker.LogPath}");

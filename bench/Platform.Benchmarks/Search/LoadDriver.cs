@@ -5,8 +5,8 @@ namespace Platform.Benchmarks.Search;
 
 /// <summary>
 /// Throughput and p95 latency of one phase: a warm-up, then <c>connections</c> closed loops for a fixed time; and the
-/// server's CPU per answered request over the measured window, which, unlike throughput, does not move with the load
-/// other tenants put on this machine.
+/// server's CPU per answered request over the measured window, which moves much less than throughput with the load
+/// other tenants put on this machine (REST in one hour: 274–720 req/s, 1.28–1.61 ms per request).
 /// </summary>
 public sealed record LoadFigures(double RequestsPerSecond, double P95Milliseconds, double P50Milliseconds, long Requests, long Failures, double ServerCpuMilliseconds);
 
