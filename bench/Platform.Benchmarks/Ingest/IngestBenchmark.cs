@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Platform.Benchmarks.Baselines;
 
 namespace Platform.Benchmarks.Ingest;
@@ -20,8 +19,7 @@ public static class IngestBenchmark
         await using var simulator = new ServiceProcess("Platform.FeedSimulator", FreePort.Next(),
             new Dictionary<string, string> { ["Simulator__Size"] = stones.ToString(), ["Logging__LogLevel__Default"] = "Warning" }, "bench-feedsim");
         await simulator.StartAsync(TimeSpan.FromMinutes(2));
-        // Warm the simulator up (JIT, first requests) so that neither side pays for it.
-        await DrainAsync(SimulatorReader.ReadAll(new Uri(simulator.Url), Math.Min(stones, 5_000), readers, cancellationToken), cancellationToken);
+        await SimulatorWarmUp.RunAsync(new Uri(simulator.Url), stones, readers, cancellationToken);
         Console.WriteLine($"ingest: {stones} stones, pages of {BenchFeed.PageSize}, {readers} pages in flight on both sides, {Environment.ProcessorCount} cores");
 
         var pipeline = await PipelineRun.MeasureAsync(postgres, redis, simulator, arguments, cancellationToken);
@@ -43,12 +41,5 @@ public static class IngestBenchmark
         Console.WriteLine($"ingest items_per_s={Figures.Format(itemsPerSecond)} baseline_items_per_s={Figures.Format(baselinePerSecond)}"
             + $" ratio={Figures.Format(itemsPerSecond / baselinePerSecond)} rss_mb={Figures.Format(pipeline.PeakRssMegabytes)}"
             + $" page_size={BenchFeed.PageSize} stones={stones}");
-    }
-
-    private static async Task DrainAsync<T>(ChannelReader<T> reader, CancellationToken cancellationToken)
-    {
-        await foreach (var _ in reader.ReadAllAsync(cancellationToken))
-        {
-        }
     }
 }
