@@ -133,21 +133,8 @@ public sealed partial class ConsolidationHandler(
     /// </summary>
     private async Task<List<RawRow>> ClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, RunRecord run, FeedDefinition feed, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<RawRow>(new CommandDefinition("""
-            WITH claimed AS (
-                DELETE FROM consolidation_pages c
-                WHERE c.id IN (
-                    SELECT id FROM consolidation_pages
-                    WHERE feed_id = @FeedId AND org_id = @OrgId
-                    ORDER BY id LIMIT @pages
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING c.raw_item_ids
-            )
-            SELECT r.id AS "Id", r.supplier_stone_id AS "SupplierStoneId", r.offer_id AS "OfferId",
-                   r.source_updated_at AS "SourceUpdatedAt", r.payload::text AS "Payload"
-            FROM raw_items r
-            WHERE r.id = ANY(ARRAY(SELECT DISTINCT unnest(raw_item_ids) FROM claimed)) AND r.org_id = @OrgId
-            """, new { run.FeedId, run.OrgId, pages = Math.Max(1, options.Value.ConsolidationBatchSize / Math.Max(1, feed.PageSize)) },
+        (await connection.QueryAsync<RawRow>(new CommandDefinition(ConsolidationClaimSql.Text,
+            new { run.FeedId, run.OrgId, pages = Math.Max(1, options.Value.ConsolidationBatchSize / Math.Max(1, feed.PageSize)) },
             transaction, cancellationToken: cancellationToken))).AsList();
 
     /// <summary>
