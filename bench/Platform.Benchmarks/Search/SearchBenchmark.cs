@@ -15,9 +15,10 @@ public static class SearchBenchmark
 
     public static async Task RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
-        // Long enough for the JIT's tiered compilation to settle under load: with 5 s on 2 cores, the api's tiering thread
-        // still took 29 % of its CPU in the measured window (perf, docs/performance.md); every server gets the same warm-up.
-        var warmUp = TimeSpan.FromSeconds(Math.Max(10, arguments.Seconds / 2));
+        // Long enough for the JIT's tiered compilation to settle under load: on 2 cores the api kept compiling methods for
+        // about 45 s of GraphQL load (DOTNET_JitStdOutFile), and with 10 s of warm-up its tiering thread still took 18 % of
+        // its CPU in the measured window (perf, docs/performance.md). Every server gets the same warm-up.
+        var warmUp = TimeSpan.FromSeconds(Math.Max(30, arguments.Seconds));
         var duration = TimeSpan.FromSeconds(arguments.Seconds);
         await using var postgres = await PostgresServer.CreateAsync();
         await using var redis = await RedisServer.StartOwnedAsync();
