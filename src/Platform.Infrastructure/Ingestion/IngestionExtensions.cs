@@ -47,8 +47,11 @@ public static class IngestionExtensions
     }
 
     /// <summary>The ingest role: one page per message.</summary>
-    public static IServiceCollection AddPageConsumer(this IServiceCollection services) =>
-        services.AddIngestionCore().AddQueueConsumer<PageHandler>(QueueNames.IngestPage);
+    public static IServiceCollection AddPageConsumer(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PageWriter>();
+        return services.AddIngestionCore().AddQueueConsumer<PageHandler>(QueueNames.IngestPage);
+    }
 
     /// <summary>The consolidator role.</summary>
     public static IServiceCollection AddConsolidationConsumer(this IServiceCollection services) =>

@@ -23,6 +23,16 @@ public sealed class PipelineOptions
     /// </summary>
     public int ConsolidationChains { get; set; } = 2;
 
+    /// <summary>
+    /// Most pages written in one transaction (ADR 0041). Pages that are ready while a write is open go together into the
+    /// next one: one compare-and-set, one raw upsert per run and one commit instead of one each per page. 1 writes every
+    /// page alone.
+    /// </summary>
+    public int PageWriteBatch { get; set; } = 8;
+
+    /// <summary>Page-writing transactions one worker runs at once; each takes the pages that are ready when it starts.</summary>
+    public int PageWriters { get; set; } = 2;
+
     /// <summary>Page attempts before a partition is marked failed.</summary>
     public int MaxPartitionAttempts { get; set; } = 5;
 
@@ -40,6 +50,8 @@ public sealed class PipelineOptions
         if (ConsolidationBatchSize is < 1 or > 50_000) yield return $"{SectionName}:ConsolidationBatchSize must be between 1 and 50000.";
         if (UpsertChunkSize is < 1 or > 10_000) yield return $"{SectionName}:UpsertChunkSize must be between 1 and 10000.";
         if (ConsolidationChains is < 1 or > 32) yield return $"{SectionName}:ConsolidationChains must be between 1 and 32.";
+        if (PageWriteBatch is < 1 or > 64) yield return $"{SectionName}:PageWriteBatch must be between 1 and 64.";
+        if (PageWriters is < 1 or > 32) yield return $"{SectionName}:PageWriters must be between 1 and 32.";
         if (MaxPartitionAttempts is < 1 or > 100) yield return $"{SectionName}:MaxPartitionAttempts must be between 1 and 100.";
         if (PartitionRetryBaseSeconds is < 1 or > 3600) yield return $"{SectionName}:PartitionRetryBaseSeconds must be between 1 and 3600.";
         if (PartitionRetryMaxSeconds < PartitionRetryBaseSeconds || PartitionRetryMaxSeconds > 86_400) yield return $"{SectionName}:PartitionRetryMaxSeconds must be between PartitionRetryBaseSeconds and 86400.";

@@ -29,6 +29,9 @@ public static class PipelineTelemetry
     public static readonly Counter<long> PagesFailed = Meter.CreateCounter<long>(
         "platform.pipeline.pages.failed", "{page}", "Page fetches that failed, by what happened next.");
 
+    public static readonly Histogram<long> PagesPerWrite = Meter.CreateHistogram<long>(
+        "platform.pipeline.page_write.pages", "{page}", "Pages written together in one transaction (Pipeline:PageWriteBatch caps it).");
+
     /// <summary><c>outcome</c>: done (in the catalog), failed (could not be mapped; kept in the backlog).</summary>
     public static readonly Counter<long> ItemsConsolidated = Meter.CreateCounter<long>(
         "platform.pipeline.items.consolidated", "{item}", "Raw rows consolidated into the catalog, by outcome.");

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Platform.IntegrationTests.Api;
 
 /// <summary>
-/// The coalesced Redis calls of a rate-limit partition (ADR 0039): requests that arrive while a call is out go together in
+/// The coalesced Redis calls of a rate-limit partition (ADR 0040): requests that arrive while a call is out go together in
 /// the next one, each still gets its own answer in arrival order, a failure reaches every waiter, and the window's script
 /// grants part of a batch exactly as the same requests one by one would be.
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class CoalescedRateLimitCallsTests(PlatformServers servers)
         });
 
         var first = coalesced.AcquireAsync();
+        await WaitForAsync(() => calls.Count == 1);
         var waiting = Enumerable.Range(0, 3).Select(_ => coalesced.AcquireAsync()).ToList();
         calls.Select(c => c.Permits).ShouldBe([1], "one call is out; the three that came meanwhile wait for it");
 

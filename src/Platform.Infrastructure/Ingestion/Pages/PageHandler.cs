@@ -11,13 +11,14 @@ namespace Platform.Infrastructure.Ingestion.Pages;
 /// <summary>
 /// One page per message (PLATFORM §5.3). Skips — acknowledging without any change — pages of finished or failed
 /// partitions and pages whose offset is not the partition's <c>next_offset</c> (duplicates, out-of-order).
-/// Otherwise fetches the page, and in one transaction under the partition's row lock upserts the raw rows,
-/// advances <c>next_offset</c> and enqueues the next page, or completes the partition and, when it was the
-/// run's last, enqueues consolidation. A crash before commit changes nothing; after it, the redelivered
-/// message is a duplicate and is skipped. There is no window between advancing and enqueueing.
+/// Otherwise fetches the page and hands it to <see cref="PageWriter"/>: in one transaction under the partition's row
+/// lock it upserts the raw rows, advances <c>next_offset</c> and enqueues the next page, or completes the partition
+/// and, when it was the run's last, enqueues consolidation. A crash before commit changes nothing; after it, the
+/// redelivered message is a duplicate and is skipped. There is no window between advancing and enqueueing.
 /// </summary>
 public sealed partial class PageHandler(
-    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, IMessagePublisher publisher, IOptions<PipelineOptions> options, IErrorLog errors, ILogger<PageHandler> logger)
+    NpgsqlDataSource dataSource, IFeedAdapterFactory adapters, PageWriter writer, IMessagePublisher publisher, IOptions<PipelineOptions> options,
+    IErrorLog errors, ILogger<PageHandler> logger)
     : IMessageHandler
 {
     public async Task<MessageOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ public sealed partial class PageHandler(
         {
             context = await ReadContextAsync(connection, page, cancellationToken);
         }
-        // Duplicates and out-of-order pages are skipped before the supplier is asked; the compare-and-set below has the last word.
+        // Duplicates and out-of-order pages are skipped before the supplier is asked; the writer's compare-and-set has the last word.
         if (context is null || !context.State.Accepts(page))
         {
             Skipped(context is null || !context.State.IsActive ? "inactive" : "duplicate");
@@ -55,61 +56,19 @@ public sealed partial class PageHandler(
 
         var nextOffset = page.Offset + fetched.Items.Count;
         var hasMore = fetched.Items.Count >= page.Limit;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        var written = await writer.WriteAsync(new PageWrite(page, state.RunType == "full", fetched.Items, nextOffset, hasMore));
+        if (!written.Written)
         {
-            // The compare-and-set on next_offset comes first: it takes the partition's row lock, and a page whose
-            // offset is no longer next (a duplicate that won a race, a rescued copy) changes nothing and is skipped.
-            var advanced = await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE run_partitions p
-                SET next_offset = @nextOffset, completed = NOT @hasMore, attempts = 0, next_retry_at = NULL, last_error = NULL, updated_at = now(), last_page_at = now()
-                FROM pipeline_runs r
-                WHERE p.run_id = @RunId AND p.partition_id = @PartitionId AND p.next_offset = @Offset AND NOT p.completed AND NOT p.failed
-                  AND r.id = p.run_id AND r.org_id = @OrgId AND r.phase = 'running'
-                """, new { page.RunId, page.OrgId, page.PartitionId, page.Offset, nextOffset, hasMore }, transaction, cancellationToken: cancellationToken));
-            if (advanced == 0)
-            {
-                Skipped("duplicate");
-                return MessageOutcome.Complete;
-            }
-            if (fetched.Items.Count > 0)
-            {
-                using var upsert = PipelineTelemetry.Start("raw upsert", page.RunId);
-                upsert?.SetTag("platform.partition.id", page.PartitionId);
-                upsert?.SetTag("platform.page.offset", page.Offset);
-                upsert?.SetTag("platform.items.count", fetched.Items.Count);
-                var queued = await RawItemWriter.UpsertAsync(connection, transaction, page.OrgId, page.FeedId, page.RunId, state.RunType == "full", fetched.Items, cancellationToken);
-                upsert?.SetTag("platform.items.changed", queued);
-            }
-            if (hasMore)
-            {
-                var next = page.Next(nextOffset);
-                await publisher.PublishAsync(transaction, [new OutgoingMessage(QueueNames.IngestPage, next.MessageId, PipelineJson.Serialize(next))], cancellationToken);
-            }
-            else
-            {
-                await EnqueueConsolidationIfLastAsync(connection, transaction, page, cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
+            Skipped("duplicate");
+            return MessageOutcome.Complete;
+        }
+        if (written.RunPartitions is { } counts)
+        {
+            LogPartitionCompleted(page.RunId, page.PartitionId, counts.Completed, counts.Total);
         }
         PipelineTelemetry.ItemsIngested.Add(fetched.Items.Count);
         PipelineTelemetry.PagesProcessed.Add(1);
         return MessageOutcome.Complete;
-    }
-
-    private async Task EnqueueConsolidationIfLastAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PageMessage page, CancellationToken cancellationToken)
-    {
-        // The run row lock serialises partition completions of one run, so the last one sees all the others
-        // committed and exactly one of them enqueues consolidation.
-        var run = await RunStore.FindAsync(connection, transaction, page.OrgId, page.RunId, RunLock.Update, cancellationToken);
-        var counts = await RunStore.CountPartitionsAsync(connection, transaction, page.RunId, cancellationToken);
-        LogPartitionCompleted(page.RunId, page.PartitionId, counts.Completed, counts.Total);
-        if (run is { Phase: "running" } && counts.AllCompleted)
-        {
-            var consolidate = new ConsolidateMessage(page.RunId, page.OrgId, Force: false, Step: 0);
-            await publisher.PublishAsync(transaction,
-                [new OutgoingMessage(QueueNames.IngestConsolidate, consolidate.MessageId, PipelineJson.Serialize(consolidate))], cancellationToken);
-        }
     }
 
     /// <summary>
@@ -146,7 +105,7 @@ public sealed partial class PageHandler(
         }
         else if (attempts is not null)
         {
-            await EnqueueConsolidationIfLastAsync(connection, transaction, page, CancellationToken.None);
+            await RunCompletion.EnqueueConsolidationIfLastAsync(connection, transaction, publisher, page.OrgId, page.RunId, CancellationToken.None);
         }
         await transaction.CommitAsync(CancellationToken.None);
         PipelineTelemetry.PagesFailed.Add(1, PipelineTelemetry.Tag("outcome", attempts is { } n && n < settings.MaxPartitionAttempts ? "retried" : "partition_failed"));
