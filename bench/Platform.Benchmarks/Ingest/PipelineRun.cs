@@ -21,7 +21,8 @@ public static class PipelineRun
     /// <summary>The worker's tunable settings: the shipped page concurrency unless <c>--worker KEY=VALUE</c> overrides it or adds others.</summary>
     public static IReadOnlyDictionary<string, string> WorkerSettings(BenchArguments arguments)
     {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { [PageConcurrency] = "8" };
+        // As in the worker's appsettings.json; the baseline fetches with as many readers.
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { [PageConcurrency] = "16" };
         foreach (var (key, value) in arguments.WorkerSettings)
         {
             settings[key] = value;
