@@ -6,6 +6,7 @@
 #   ./bench.sh queue [--messages N]     Postgres transport vs pgbench SKIP LOCKED dequeues (default 50000)
 #   ./bench.sh search [--diamonds N] [--seconds N] [--phases LIST]   api (REST, GraphQL, cached) vs raw Npgsql, 64 connections (500000, 20 s)
 #   ./bench.sh ingest --worker KEY=VALUE ...   pass a setting to the ingest worker, e.g. Pipeline__ConsolidationBatchSize=5000
+#   ./bench.sh ingest --rounds 3        three rounds, pipeline then baseline each; the last line gives the medians
 #   ./bench.sh queue --npgsql "No Reset On Close=true"   extra connection-string settings for the measured side
 #
 # Each benchmark starts its own throwaway Postgres cluster (and Redis, feed simulator and worker for ingest) and

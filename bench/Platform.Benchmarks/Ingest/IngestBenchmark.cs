@@ -22,6 +22,36 @@ public static class IngestBenchmark
         await SimulatorWarmUp.RunAsync(new Uri(simulator.Url), stones, readers, cancellationToken);
         Console.WriteLine($"ingest: {stones} stones, pages of {BenchFeed.PageSize}, {readers} pages in flight on both sides, {Environment.ProcessorCount} cores");
 
+        var rounds = new List<RoundFigures>();
+        for (var round = 1; round <= arguments.Rounds; round++)
+        {
+            if (arguments.Rounds > 1)
+            {
+                Console.WriteLine($"round {round} of {arguments.Rounds}");
+            }
+            rounds.Add(await MeasureRoundAsync(postgres, redis, simulator, arguments, settings, readers, cancellationToken));
+        }
+
+        // With several rounds, each round's pipeline is compared with the baseline measured right after it, and the
+        // medians are reported: a minute in which the whole machine is slower moves both sides of that round only.
+        var itemsPerSecond = Median(rounds.Select(r => r.ItemsPerSecond));
+        var baselinePerSecond = Median(rounds.Select(r => r.BaselinePerSecond));
+        var ratio = Median(rounds.Select(r => r.ItemsPerSecond / r.BaselinePerSecond));
+        var peakRss = rounds.Max(r => r.PeakRssMegabytes);
+        if (rounds.Count > 1)
+        {
+            Console.WriteLine($"  rounds (items/s, baseline items/s, ratio): {string.Join("; ", rounds.Select(r =>
+                $"{Figures.Format(r.ItemsPerSecond)}, {Figures.Format(r.BaselinePerSecond)}, {Figures.Format(r.ItemsPerSecond / r.BaselinePerSecond)}"))}; medians below");
+        }
+        Console.WriteLine($"ingest items_per_s={Figures.Format(itemsPerSecond)} baseline_items_per_s={Figures.Format(baselinePerSecond)}"
+            + $" ratio={Figures.Format(ratio)} rss_mb={Figures.Format(peakRss)}"
+            + $" page_size={BenchFeed.PageSize} stones={stones}" + (rounds.Count > 1 ? $" rounds={rounds.Count}" : ""));
+    }
+
+    private static async Task<RoundFigures> MeasureRoundAsync(
+        PostgresServer postgres, RedisServer redis, ServiceProcess simulator, BenchArguments arguments,
+        IReadOnlyDictionary<string, string> settings, int readers, CancellationToken cancellationToken)
+    {
         var pipeline = await PipelineRun.MeasureAsync(postgres, redis, simulator, arguments, cancellationToken);
         var run = pipeline.Run;
         Console.WriteLine($"  pipeline: {Figures.Seconds(pipeline.Elapsed)} trigger→completed = scan {Figures.Seconds(run.StartedAt - run.CreatedAt)}"
@@ -31,15 +61,19 @@ public static class IngestBenchmark
         Console.WriteLine($"  pipeline CPU in consolidation: {pipeline.ConsolidationCpu}");
         Console.WriteLine($"  worker settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}; log: {pipeline.WorkerLog}");
 
-        var baseline = await CopyBaseline.MeasureAsync(postgres, simulator, stones, readers, cancellationToken);
+        var baseline = await CopyBaseline.MeasureAsync(postgres, simulator, arguments.Stones, readers, cancellationToken);
         Console.WriteLine($"  baseline: {Figures.Seconds(baseline.Elapsed)} = HTTP fetch + binary COPY {Figures.Seconds(baseline.FetchAndCopy)}"
             + $" + one INSERT … SELECT … ON CONFLICT {Figures.Seconds(baseline.Upsert)}");
         Console.WriteLine($"  baseline CPU: {baseline.Cpu}");
-
-        var itemsPerSecond = stones / pipeline.Elapsed.TotalSeconds;
-        var baselinePerSecond = stones / baseline.Elapsed.TotalSeconds;
-        Console.WriteLine($"ingest items_per_s={Figures.Format(itemsPerSecond)} baseline_items_per_s={Figures.Format(baselinePerSecond)}"
-            + $" ratio={Figures.Format(itemsPerSecond / baselinePerSecond)} rss_mb={Figures.Format(pipeline.PeakRssMegabytes)}"
-            + $" page_size={BenchFeed.PageSize} stones={stones}");
+        return new RoundFigures(
+            arguments.Stones / pipeline.Elapsed.TotalSeconds, arguments.Stones / baseline.Elapsed.TotalSeconds, pipeline.PeakRssMegabytes);
     }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private sealed record RoundFigures(double ItemsPerSecond, double BaselinePerSecond, double PeakRssMegabytes);
 }
