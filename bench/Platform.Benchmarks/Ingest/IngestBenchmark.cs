@@ -34,9 +34,10 @@ public static class IngestBenchmark
 
         // With several rounds, each round's pipeline is compared with the baseline measured right after it, and the
         // medians are reported: a minute in which the whole machine is slower moves both sides of that round only.
-        var itemsPerSecond = Median(rounds.Select(r => r.ItemsPerSecond));
-        var baselinePerSecond = Median(rounds.Select(r => r.BaselinePerSecond));
-        var ratio = Median(rounds.Select(r => r.ItemsPerSecond / r.BaselinePerSecond));
+        // Nearest-rank medians: with an even number of rounds, the lower of the two middle ones.
+        var itemsPerSecond = Figures.Percentile([.. rounds.Select(r => r.ItemsPerSecond)], 50);
+        var baselinePerSecond = Figures.Percentile([.. rounds.Select(r => r.BaselinePerSecond)], 50);
+        var ratio = Figures.Percentile([.. rounds.Select(r => r.ItemsPerSecond / r.BaselinePerSecond)], 50);
         var peakRss = rounds.Max(r => r.PeakRssMegabytes);
         if (rounds.Count > 1)
         {
@@ -67,12 +68,6 @@ public static class IngestBenchmark
         Console.WriteLine($"  baseline CPU: {baseline.Cpu}");
         return new RoundFigures(
             arguments.Stones / pipeline.Elapsed.TotalSeconds, arguments.Stones / baseline.Elapsed.TotalSeconds, pipeline.PeakRssMegabytes);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private sealed record RoundFigures(double ItemsPerSecond, double BaselinePerSecond, double PeakRssMegabytes);
