@@ -173,7 +173,6 @@ public sealed partial class PageWriter
 
         /// <summary>The page's own span (its message's consumer span), current while its statements run.</summary>
         public Activity? Activity { get; } = activity;
-
     }
 
     private readonly record struct PageOutcome(PageWriteResult Result, ExceptionDispatchInfo? Error);
