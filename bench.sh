@@ -8,6 +8,7 @@
 #   ./bench.sh ingest --worker KEY=VALUE ...   pass a setting to the ingest worker, e.g. Pipeline__ConsolidationBatchSize=5000
 #   ./bench.sh ingest --rounds 3        three rounds, pipeline then baseline each; the last line gives the medians
 #   ./bench.sh queue --npgsql "No Reset On Close=true"   extra connection-string settings for the measured side
+#   PLATFORM_BENCH_HUGE_PAGES=0 ./bench.sh ingest   Postgres in 4 kB pages instead of huge pages (default 200 reserved)
 #
 # Each benchmark starts its own throwaway Postgres cluster (and Redis, feed simulator and worker for ingest) and
 # stops them again, also on failure or Ctrl+C. The last line of each benchmark is machine-readable.
@@ -40,4 +41,19 @@ if ! dotnet build Platform.NoAppHost.slnf -c Release -nologo -v quiet -clp:Error
   exit 1
 fi
 
-exec dotnet bench/Platform.Benchmarks/bin/Release/net10.0/Platform.Benchmarks.dll "$@"
+# Postgres as production servers run it, with its shared memory in 2 MB huge pages: the default huge_pages = try
+# uses them when the kernel has some reserved. Without them every backend faults in each 4 kB page of shared buffers
+# it touches, which on this machine cost the pipeline, with its many backends, a fifth of its time (docs/performance.md,
+# "Huge pages"). Reserved only for the benchmark's run (as root), and given back on exit.
+huge_pages=${PLATFORM_BENCH_HUGE_PAGES:-200}
+if [ -w /proc/sys/vm/nr_hugepages ]; then
+  reserved=$(cat /proc/sys/vm/nr_hugepages)
+  if [ "$huge_pages" -eq 0 ] || [ "$reserved" -lt "$huge_pages" ]; then
+    trap 'echo "$reserved" > /proc/sys/vm/nr_hugepages' EXIT
+    echo "$huge_pages" 2>/dev/null > /proc/sys/vm/nr_hugepages || echo "bench.sh: could not reserve $huge_pages huge pages" >&2
+  fi
+else
+  echo "bench.sh: not root, so no huge pages are reserved; Postgres uses them only if the machine has some" >&2
+fi
+
+dotnet bench/Platform.Benchmarks/bin/Release/net10.0/Platform.Benchmarks.dll "$@"

@@ -1,0 +1,29 @@
+namespace Platform.Benchmarks.Support;
+
+/// <summary>
+/// Whether the benchmark's Postgres cluster got its shared memory in huge pages (<c>huge_pages = try</c>, the default,
+/// uses them when the kernel has some reserved; <c>bench.sh</c> reserves them). Printed with each benchmark's first line,
+/// because it moves the figures: every backend faults in each 4 kB page of shared buffers it touches, and on this machine
+/// a fault is expensive (docs/performance.md, "Huge pages").
+/// </summary>
+public static class HugePages
+{
+    /// <summary>"huge pages: 147 × 2048 kB in use" or "no huge pages (4 kB pages)", from <c>/proc/meminfo</c>.</summary>
+    public static string Describe()
+    {
+        if (!File.Exists("/proc/meminfo"))
+        {
+            return "huge pages unknown";
+        }
+        var values = File.ReadLines("/proc/meminfo")
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => long.TryParse(parts[1].Trim().Split(' ')[0], out var value) ? value : 0);
+        var total = values.GetValueOrDefault("HugePages_Total");
+        // Reserved pages are promised to a mapping but not touched yet; they are Postgres's as much as the touched ones.
+        var inUse = total - values.GetValueOrDefault("HugePages_Free") + values.GetValueOrDefault("HugePages_Rsvd");
+        return inUse > 0
+            ? $"Postgres shared memory in huge pages ({inUse} × {values.GetValueOrDefault("Hugepagesize")} kB in use)"
+            : $"Postgres shared memory in 4 kB pages ({total} huge pages reserved)";
+    }
+}
