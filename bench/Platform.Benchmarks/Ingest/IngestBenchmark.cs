@@ -20,7 +20,7 @@ public static class IngestBenchmark
             new Dictionary<string, string> { ["Simulator__Size"] = stones.ToString(), ["Logging__LogLevel__Default"] = "Warning" }, "bench-feedsim");
         await simulator.StartAsync(TimeSpan.FromMinutes(2));
         await SimulatorWarmUp.RunAsync(new Uri(simulator.Url), stones, readers, cancellationToken);
-        Console.WriteLine($"ingest: {stones} stones, pages of {BenchFeed.PageSize}, {readers} pages in flight on both sides, {Environment.ProcessorCount} cores; {HugePages.Describe()}");
+        Console.WriteLine($"ingest: {stones} stones, pages of {BenchFeed.PageSize}, {readers} pages in flight on both sides, {Environment.ProcessorCount} cores; {HugePages.Describe(postgres)}");
 
         var rounds = new List<RoundFigures>();
         for (var round = 1; round <= arguments.Rounds; round++)

@@ -20,7 +20,7 @@ public static class QueueBenchmark
     {
         messages = messages / PgbenchBaseline.Clients * PgbenchBaseline.Clients; // pgbench gives each client the same share
         await using var postgres = await PostgresServer.CreateAsync();
-        Console.WriteLine($"queue: {messages} messages, {Environment.ProcessorCount} cores; {HugePages.Describe()}{(npgsqlSettings.Length > 0 ? $", consumers' Npgsql settings: {npgsqlSettings}" : "")}");
+        Console.WriteLine($"queue: {messages} messages, {Environment.ProcessorCount} cores; {HugePages.Describe(postgres)}{(npgsqlSettings.Length > 0 ? $", consumers' Npgsql settings: {npgsqlSettings}" : "")}");
 
         var (perSecond, p50, p99) = await MeasureTransportAsync(postgres, messages, npgsqlSettings, cancellationToken);
         var baseline = await MeasurePgbenchAsync(postgres, messages, cancellationToken);

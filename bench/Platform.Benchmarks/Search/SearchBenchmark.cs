@@ -27,7 +27,7 @@ public static class SearchBenchmark
         var seeding = Stopwatch.StartNew();
         var catalog = await SearchCatalog.SeedAsync(dataSource, arguments.Diamonds, cancellationToken);
         Console.WriteLine($"search: {arguments.Diamonds} diamonds seeded in {Figures.Seconds(seeding.Elapsed)}; {Connections} connections,"
-            + $" {warmUp.TotalSeconds:0} s warm-up + {duration.TotalSeconds:0} s per phase, {Environment.ProcessorCount} cores; {HugePages.Describe()}");
+            + $" {warmUp.TotalSeconds:0} s warm-up + {duration.TotalSeconds:0} s per phase, {Environment.ProcessorCount} cores; {HugePages.Describe(postgres)}");
         var mix = new SearchMix(catalog.OrgId, catalog.DetailIds);
 
         LoadFigures? baseline = null;

@@ -8,12 +8,19 @@ namespace Platform.Benchmarks.Support;
 /// </summary>
 public static class HugePages
 {
-    /// <summary>"huge pages: 147 × 2048 kB in use" or "no huge pages (4 kB pages)", from <c>/proc/meminfo</c>.</summary>
-    public static string Describe()
+    /// <summary>
+    /// Which pages the cluster's shared memory is in, from <c>/proc/meminfo</c>: the benchmark's own cluster is the only
+    /// user of huge pages on the machine. Unknown for a server the benchmark did not start (<c>PLATFORM_TEST_POSTGRES</c>).
+    /// </summary>
+    public static string Describe(PostgresServer postgres)
     {
+        if (!postgres.IsOwned)
+        {
+            return "Postgres's page size not known (a server the benchmark did not start)";
+        }
         if (!File.Exists("/proc/meminfo"))
         {
-            return "huge pages unknown";
+            return "Postgres's page size not known (no /proc/meminfo)";
         }
         var values = File.ReadLines("/proc/meminfo")
             .Select(line => line.Split(':', 2))
