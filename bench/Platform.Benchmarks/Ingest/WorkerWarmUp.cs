@@ -12,10 +12,10 @@ namespace Platform.Benchmarks.Ingest;
 /// called often with call counting on, and counting starts only once compilation has been quiet for 100 ms, so one
 /// continuous run left much of the promoting to the measured run: after a 50 000-stone run the measured run still
 /// compiled about 2 700 methods, and with the quiet period at 0 (<c>DOTNET_TC_CallCountingDelayMs=0</c>) the worker's
-/// CPU in the pages phase fell from 6.1–7.2 s to 4.5–5.9 s. In a second run, more of the first run's methods get
-/// promoted before measuring, as they would have been in a worker that has run for minutes: 5.8–6.4 s with two runs of
-/// half the size (docs/performance.md, "JIT tiering and the warm-up"). <c>--warm-up N</c> sizes it (N stones in all,
-/// default a quarter of the measured stones); 0 skips it.
+/// CPU in the pages phase fell from 6.1–7.2 s to 4.5–5.9 s. In a second run, methods the first one left at tier 0 can
+/// be promoted before measuring, as in a worker that has run for minutes; measured, that gain is within the noise
+/// (docs/performance.md, "JIT tiering and the warm-up"). <c>--warm-up N</c> sizes it (N stones in all, default a
+/// quarter of the measured stones); 0 skips it.
 /// </summary>
 public static class WorkerWarmUp
 {
