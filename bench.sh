@@ -17,10 +17,16 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 
 case "${1:-all}" in
-  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
   ingest|queue|search|all|--*) ;;
   *) echo "bench.sh: unknown benchmark '$1' (ingest, queue, search or nothing for all)" >&2; exit 2 ;;
 esac
+
+huge_pages=${PLATFORM_BENCH_HUGE_PAGES:-200}
+if ! [[ "$huge_pages" =~ ^[0-9]+$ ]]; then
+  echo "bench.sh: PLATFORM_BENCH_HUGE_PAGES must be a number of 2 MB pages (0 for none), not '$huge_pages'" >&2
+  exit 2
+fi
 
 ensure_postgres
 ensure_redis
@@ -45,7 +51,6 @@ fi
 # uses them when the kernel has some reserved. Without them every backend faults in each 4 kB page of shared buffers
 # it touches, which on this machine cost the pipeline, with its many backends, a fifth of its time (docs/performance.md,
 # "Huge pages"). Reserved only for the benchmark's run (as root), and given back on exit.
-huge_pages=${PLATFORM_BENCH_HUGE_PAGES:-200}
 if [ -w /proc/sys/vm/nr_hugepages ]; then
   reserved=$(cat /proc/sys/vm/nr_hugepages)
   if [ "$huge_pages" -eq 0 ] || [ "$reserved" -lt "$huge_pages" ]; then
