@@ -7,7 +7,7 @@ namespace Platform.Benchmarks;
 /// <c>--npgsql "No Reset On Close=true"</c>; <c>--api</c> does the same for the search benchmark's api processes, e.g.
 /// <c>--api DOTNET_gcServer=0</c>. Baselines are never changed by any of them. <c>--phases</c> runs only some phases of the
 /// search benchmark (comma-separated, of <see cref="SearchPhases"/>), for quick comparisons; without all of them there is no summary line.
-/// <c>--warm-up N</c> sizes the ingest worker's warm-up (<see cref="Ingest.WorkerWarmUp"/>: two runs of N/2 stones, default N a quarter of <c>--stones</c>); 0 measures a cold worker.
+/// <c>--warm-up N</c> sizes the ingest worker's warm-up run (<see cref="Ingest.WorkerWarmUp"/>, default a quarter of <c>--stones</c>); 0 measures a cold worker.
 /// <c>--rounds N</c> (1–9) measures ingest N times, pipeline then baseline each time, and reports the medians, so one slow
 /// minute of a noisy machine does not decide the ratio.
 /// </summary>

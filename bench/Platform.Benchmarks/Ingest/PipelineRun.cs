@@ -63,7 +63,7 @@ public static class PipelineRun
         if (arguments.WarmUpStones > 0)
         {
             var warmUp = await WorkerWarmUp.RunAsync(arguments.WarmUpStones, dataSource, worker, trigger, runs, cancellationToken);
-            Console.WriteLine($"  worker warmed up by two full runs of {Math.Max(1, arguments.WarmUpStones / 2)} stones, each for another organization, deleted and vacuumed before measuring ({Figures.Seconds(warmUp)})");
+            Console.WriteLine($"  worker warmed up by a full run of {arguments.WarmUpStones} stones for another organization, deleted and vacuumed before measuring ({Figures.Seconds(warmUp)})");
         }
 
         await using var rss = new PeakRss(workerId);
