@@ -7,7 +7,7 @@ namespace Platform.Benchmarks;
 /// <c>--npgsql "No Reset On Close=true"</c>; <c>--api</c> does the same for the search benchmark's api processes, e.g.
 /// <c>--api DOTNET_gcServer=0</c>. Baselines are never changed by any of them. <c>--phases</c> runs only some phases of the
 /// search benchmark (comma-separated, of <see cref="SearchPhases"/>), for quick comparisons; without all of them there is no summary line.
-/// <c>--warm-up N</c> sizes the ingest worker's warm-up run (<see cref="Ingest.WorkerWarmUp"/>, default a quarter of <c>--stones</c>); 0 measures a cold worker.
+/// <c>--warm-up N</c> sizes the ingest worker's warm-up run (<see cref="Ingest.WorkerWarmUp"/>, default as many as <c>--stones</c>); 0 measures a cold worker.
 /// <c>--rounds N</c> (1–9) measures ingest N times, pipeline then baseline each time, and reports the medians, so one slow
 /// minute of a noisy machine does not decide the ratio.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed record BenchArguments(
     public static readonly IReadOnlyList<string> SearchPhases = ["baseline", "postgraphile", "rest", "graphql", "cached"];
 
     public const string Usage =
-        "usage: Platform.Benchmarks <ingest|queue|search|all> [--stones N (200000)] [--warm-up N (a quarter of --stones; 0 = cold worker)] [--messages N (50000)] [--diamonds N (500000)] [--seconds N (20)] [--phases baseline,postgraphile,rest,graphql,cached] [--rounds N (1, ingest)] [--worker KEY=VALUE]... [--api KEY=VALUE]... [--npgsql SETTINGS]";
+        "usage: Platform.Benchmarks <ingest|queue|search|all> [--stones N (200000)] [--warm-up N (as many as --stones; 0 = cold worker)] [--messages N (50000)] [--diamonds N (500000)] [--seconds N (20)] [--phases baseline,postgraphile,rest,graphql,cached] [--rounds N (1, ingest)] [--worker KEY=VALUE]... [--api KEY=VALUE]... [--npgsql SETTINGS]";
 
     /// <summary>The deadline of one invocation, every benchmark included.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(45);
@@ -60,6 +60,6 @@ public sealed record BenchArguments(
                     return null;
             }
         }
-        return new BenchArguments(command, stones, messages, worker, npgsql, diamonds, seconds, phases, api, warmUp >= 0 ? warmUp : stones / 4, rounds);
+        return new BenchArguments(command, stones, messages, worker, npgsql, diamonds, seconds, phases, api, warmUp >= 0 ? warmUp : stones, rounds);
     }
 }

@@ -40,7 +40,6 @@ public static class PipelineRun
         DapperConventions.Apply();
         await using var database = await BenchDatabase.CreateAsync(postgres, "bench_pipeline", cancellationToken);
         await using var dataSource = database.CreateDataSource();
-        var feed = await BenchFeed.CreateAsync(dataSource, simulator.Url, cancellationToken);
 
         var environment = new Dictionary<string, string>
         {
@@ -63,8 +62,9 @@ public static class PipelineRun
         if (arguments.WarmUpStones > 0)
         {
             var warmUp = await WorkerWarmUp.RunAsync(arguments.WarmUpStones, dataSource, worker, trigger, runs, cancellationToken);
-            Console.WriteLine($"  worker warmed up by a full run of {arguments.WarmUpStones} stones for another organization, deleted and vacuumed before measuring ({Figures.Seconds(warmUp)})");
+            Console.WriteLine($"  worker warmed up by a full run of {arguments.WarmUpStones} stones for another organization, truncated away before measuring ({Figures.Seconds(warmUp)})");
         }
+        var feed = await BenchFeed.CreateAsync(dataSource, simulator.Url, cancellationToken);
 
         await using var rss = new PeakRss(workerId);
         var processes = new Dictionary<string, int> { ["worker"] = workerId, ["simulator"] = simulator.ProcessId!.Value };
