@@ -63,20 +63,26 @@ public static class CatalogWriter
             WHERE p.feed_price IS DISTINCT FROM u.feed_price OR p.retail_price IS DISTINCT FROM u.retail_price
             ON CONFLICT (diamond_id, run_id) DO NOTHING
             RETURNING 1
-        ), events AS (
-            INSERT INTO diamond_events (org_id, diamond_id, run_id, type, old_value, new_value)
-            SELECT @orgId, u.id, @runId, e.type, e.old_value, e.new_value
+        ), changed AS (
+            SELECT u.id, u.feed_price, u.retail_price, u.availability, p.id IS NULL OR p.status <> 'active' AS created,
+                   p.feed_price AS old_feed_price, p.retail_price AS old_retail_price, p.availability AS old_availability
             FROM upserted u LEFT JOIN previous p ON p.id = u.id
-            CROSS JOIN LATERAL (VALUES
-                ('created', NULL::jsonb, jsonb_build_object('feedPrice', u.feed_price, 'retailPrice', u.retail_price, 'availability', u.availability),
-                 p.id IS NULL OR p.status <> 'active'),
-                ('price_changed', jsonb_build_object('feedPrice', p.feed_price, 'retailPrice', p.retail_price),
-                 jsonb_build_object('feedPrice', u.feed_price, 'retailPrice', u.retail_price),
-                 p.id IS NOT NULL AND p.status = 'active' AND (p.feed_price IS DISTINCT FROM u.feed_price OR p.retail_price IS DISTINCT FROM u.retail_price)),
-                ('availability_changed', jsonb_build_object('availability', p.availability), jsonb_build_object('availability', u.availability),
-                 p.id IS NOT NULL AND p.status = 'active' AND p.availability IS DISTINCT FROM u.availability)
-            ) AS e(type, old_value, new_value, happened)
-            WHERE e.happened
+        ), events AS (
+            -- One SELECT per event type, so each stone's JSON is built only for the events it really has: a first load
+            -- built four unused objects per stone when the three types were rows of one LATERAL VALUES.
+            INSERT INTO diamond_events (org_id, diamond_id, run_id, type, old_value, new_value)
+            SELECT @orgId, id, @runId, 'created', NULL::jsonb,
+                   jsonb_build_object('feedPrice', feed_price, 'retailPrice', retail_price, 'availability', availability)
+            FROM changed WHERE created
+            UNION ALL
+            SELECT @orgId, id, @runId, 'price_changed', jsonb_build_object('feedPrice', old_feed_price, 'retailPrice', old_retail_price),
+                   jsonb_build_object('feedPrice', feed_price, 'retailPrice', retail_price)
+            FROM changed
+            WHERE NOT created AND (old_feed_price IS DISTINCT FROM feed_price OR old_retail_price IS DISTINCT FROM retail_price)
+            UNION ALL
+            SELECT @orgId, id, @runId, 'availability_changed', jsonb_build_object('availability', old_availability),
+                   jsonb_build_object('availability', availability)
+            FROM changed WHERE NOT created AND old_availability IS DISTINCT FROM availability
             ON CONFLICT (diamond_id, run_id, type) DO NOTHING
             RETURNING 1
         )
