@@ -18,10 +18,7 @@ public sealed class CatalogEventTests(PlatformServers servers)
     [Fact]
     public async Task A_second_write_records_each_price_and_availability_change_and_recreates_a_deleted_stone()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var database = await servers.CreateDatabaseAsync();
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenDatabaseAsync();
         var (orgId, feedId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await SeedOrganizationAsync(connection, orgId, "tenant-events", feedId);
         var first = Enumerable.Range(1, 6).Select(n => Stone($"S{n}", 1_000m + n, DiamondAvailability.Available)).ToList();
@@ -53,10 +50,7 @@ public sealed class CatalogEventTests(PlatformServers servers)
     [Fact]
     public async Task Deleting_a_feed_or_an_organization_deletes_the_events_of_its_stones_and_no_others()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var database = await servers.CreateDatabaseAsync();
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenDatabaseAsync();
         var (orgA, feedA1, feedA2) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
         var (orgB, feedB) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await SeedOrganizationAsync(connection, orgA, "tenant-a", feedA1, feedA2);
@@ -77,6 +71,15 @@ public sealed class CatalogEventTests(PlatformServers servers)
         await connection.ExecuteAsync("DELETE FROM organizations WHERE id = @orgA", new { orgA });
         (await EventsAsync(connection, orgA)).ShouldBe(0);
         (await EventsAsync(connection, orgB)).ShouldBe(StonesPerFeed);
+    }
+
+    /// <summary>A fresh migrated database of its own, so the counts see only this test's rows.</summary>
+    private async Task<NpgsqlConnection> OpenDatabaseAsync()
+    {
+        var database = await servers.CreateDatabaseAsync();
+        var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
     }
 
     private static Task<CatalogChanges> WriteCatalogAsync(NpgsqlConnection connection, Guid orgId, Guid feedId) =>
